@@ -1,0 +1,4 @@
+package io.slipway.api;
+
+/** Who a token belongs to ({@code GET /account}). */
+public record Account(String name, String tokenDescription) {}

