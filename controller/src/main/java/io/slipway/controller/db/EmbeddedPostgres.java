@@ -65,8 +65,12 @@ public final class EmbeddedPostgres {
 
     /** The cluster under {@code $SLIPWAY_HOME/postgres}, with binaries unpacked beside it. */
     public static EmbeddedPostgres underHome(Path home) {
-        Path root = home.resolve("postgres");
-        return new EmbeddedPostgres(root.resolve("binaries-" + BuildInfo.postgresVersion()), root);
+        return new EmbeddedPostgres(binariesUnder(home), home.resolve("postgres"));
+    }
+
+    /** Where {@link #underHome} unpacks the binaries: versioned, so an upgrade unpacks afresh. */
+    public static Path binariesUnder(Path home) {
+        return home.resolve("postgres").resolve("binaries-" + BuildInfo.postgresVersion());
     }
 
     /** Initialises the cluster if needed, starts it unless it already runs, and returns how to reach it. */
