@@ -1,0 +1,186 @@
+package io.slipway.cli;
+
+import picocli.AutoComplete;
+import picocli.CommandLine;
+
+import java.io.Console;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.lang.reflect.Method;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code slipway} command-line client. {@link #main} is the only place that touches the real
+ * process (environment, working directory, streams, exit); everything else goes through
+ * {@link #run(CliContext, String...)}, which tests call in-process.
+ */
+public final class Main {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        CliContext ctx = new CliContext(System.getenv(), Path.of("").toAbsolutePath(), System.in, out, err, terminal());
+        int code = run(ctx, utf8Arguments(args));
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command line; returns its exit code: 0 done, 1 refused or failed, 2 usage error. */
+    public static int run(CliContext ctx, String... args) {
+        try (Invocation inv = new Invocation(ctx)) {
+            try {
+                return commandLine(inv).execute(args);
+            } catch (RuntimeException e) {
+                return report(inv, e);
+            }
+        }
+    }
+
+    static CommandLine commandLine(Invocation inv) {
+        CommandLine cli = new CommandLine(new SlipwayCommand(inv));
+        cli.addSubcommand(new AppsCommands.ListApps(inv));
+        cli.addSubcommand(new AppsCommands.Create(inv));
+        cli.addSubcommand(new AppsCommands.Info(inv));
+        cli.addSubcommand(new AppsCommands.Destroy(inv));
+        cli.addSubcommand(new ConfigCommands.Show(inv));
+        cli.addSubcommand(new ConfigCommands.Set(inv));
+        cli.addSubcommand(new ConfigCommands.Unset(inv));
+        cli.addSubcommand(new ConfigCommands.Get(inv));
+        cli.addSubcommand(new AccountCommands.Login(inv));
+        cli.addSubcommand(new AccountCommands.Logout(inv));
+        cli.addSubcommand(new AccountCommands.Whoami(inv));
+        cli.addSubcommand(new VersionCommand(inv));
+        CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
+        completion.getCommandSpec().name("completion");
+        // picocli hides its completion generator by default; here it is a verb people should find.
+        completion.getCommandSpec().usageMessage()
+                .hidden(false)
+                .description("Print a bash/zsh completion script for slipway.",
+                        "Load it in the current shell:  source <(slipway completion)",
+                        "Or install it:  slipway completion > /etc/bash_completion.d/slipway");
+        cli.addSubcommand("completion", completion);
+        cli.addSubcommand(new CommandLine.HelpCommand());
+
+        cli.setOut(inv.out());
+        cli.setErr(inv.err());
+        // A value like "@prod" is data, not a file of more arguments.
+        cli.setExpandAtFiles(false);
+        cli.setParameterExceptionHandler((e, args) -> usageError(inv, e));
+        cli.setExecutionExceptionHandler((e, command, parsed) -> report(inv, e));
+        return cli;
+    }
+
+    /** A usage error is one line too, with the way to the verb's help. */
+    private static int usageError(Invocation inv, CommandLine.ParameterException e) {
+        String message = ApiClient.oneLine(e.getMessage());
+        if (message.startsWith("Error: ")) {
+            message = message.substring("Error: ".length());
+        }
+        StringBuilder line = new StringBuilder("slipway: ").append(message);
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            line.append(" (did you mean ").append(String.join(" or ", unmatched.getSuggestions())).append("?)");
+        }
+        line.append(" (see '").append(e.getCommandLine().getCommandSpec().qualifiedName()).append(" --help')");
+        inv.err().print(line + "\n");
+        debugTrace(inv, e);
+        inv.err().flush();
+        return USAGE;
+    }
+
+    private static int report(Invocation inv, Exception e) {
+        if (e instanceof CommandLine.ParameterException usage) {
+            return usageError(inv, usage);
+        }
+        String message = e instanceof CliException
+                ? ApiClient.oneLine(e.getMessage())
+                : "unexpected error: " + ApiClient.oneLine(String.valueOf(e)) + " (SLIPWAY_DEBUG=1 shows where)";
+        inv.err().print("slipway: " + message + "\n");
+        debugTrace(inv, e);
+        inv.err().flush();
+        return FAILED;
+    }
+
+    private static void debugTrace(Invocation inv, Exception e) {
+        if (inv.debug()) {
+            e.printStackTrace(new PrintWriter(inv.err(), true));
+        }
+    }
+
+    /** The terminal for hidden prompts, when stdin is one. */
+    private static Optional<CliContext.Terminal> terminal() {
+        Console console = System.console();
+        if (console == null) {
+            return Optional.empty();
+        }
+        try {
+            // JDK 22+ always hands out a Console; isTerminal() says whether it is a real one.
+            Method isTerminal = Console.class.getMethod("isTerminal");
+            if (!Boolean.TRUE.equals(isTerminal.invoke(console))) {
+                return Optional.empty();
+            }
+        } catch (NoSuchMethodException e) {
+            // JDK 21: a non-null console is a terminal.
+        } catch (ReflectiveOperationException e) {
+            return Optional.empty();
+        }
+        return Optional.of(prompt -> console.readPassword("%s", prompt));
+    }
+
+    /**
+     * The JVM decodes arguments with the locale's charset; under a C/POSIX locale that turns every
+     * non-ASCII byte of {@code config:set GREETING=héllo} into '?'. On Linux the raw bytes are in
+     * /proc/self/cmdline, and arguments are UTF-8 in practice, so they are recovered from there
+     * when (and only when) they provably are the same arguments.
+     */
+    static String[] utf8Arguments(String[] args) {
+        Charset platform;
+        try {
+            platform = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+        } catch (RuntimeException e) {
+            return args;
+        }
+        if (platform.equals(StandardCharsets.UTF_8) || args.length == 0) {
+            return args;
+        }
+        byte[] cmdline;
+        try {
+            cmdline = Files.readAllBytes(Path.of("/proc/self/cmdline"));
+        } catch (IOException | RuntimeException e) {
+            return args;
+        }
+        List<String> all = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < cmdline.length; i++) {
+            if (cmdline[i] == 0) {
+                all.add(new String(cmdline, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        if (all.size() < args.length) {
+            return args;
+        }
+        String[] recovered = all.subList(all.size() - args.length, all.size()).toArray(String[]::new);
+        for (int i = 0; i < args.length; i++) {
+            String asJvmSawIt = new String(recovered[i].getBytes(StandardCharsets.UTF_8), platform);
+            if (!asJvmSawIt.equals(args[i])) {
+                return args;
+            }
+        }
+        return recovered;
+    }
+}
