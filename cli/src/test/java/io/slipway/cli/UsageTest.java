@@ -1,0 +1,94 @@
+package io.slipway.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the CLI says before it talks to any platform: help, usage errors, completion. */
+class UsageTest {
+    @TempDir
+    Path home;
+
+    private SlipwayCli cli() {
+        return SlipwayCli.withEnv(Map.of("SLIPWAY_HOME", home.toString(),
+                "GIT_CEILING_DIRECTORIES", home.getParent().toString()), home);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"apps", "apps:create", "apps:info", "apps:destroy", "config", "config:set",
+            "config:unset", "config:get", "login", "logout", "whoami", "version", "completion"})
+    void everyVerbExplainsItselfWithHelp(String verb) {
+        SlipwayCli.Result r = cli().ok(verb, "--help");
+        assertThat(r.out()).startsWith("Usage: slipway " + verb).contains("--help");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void theBareCommandListsEveryVerb() {
+        assertThat(cli().ok().out()).contains("apps:create", "config:get", "login", "completion", "SLIPWAY_API_URL");
+    }
+
+    @Test
+    void anUnknownVerbIsAUsageErrorThatSuggestsTheNearestOne() {
+        cli().run("aps").failsWith(2, "'aps'", "apps", "slipway --help");
+    }
+
+    @Test
+    void aConfigSetArgumentWithoutEqualsIsAUsageErrorNamingIt() {
+        cli().run("config:set", "-a", "shop", "A=1", "GREETING").failsWith(2, "'GREETING'", "KEY=VALUE");
+    }
+
+    @Test
+    void jsonAndShellTogetherAreAUsageError() {
+        cli().run("config", "-a", "shop", "--json", "--shell").failsWith(2, "--json", "--shell");
+    }
+
+    @Test
+    void withoutAnAppAnywhereTheErrorSaysHowToGiveOne() {
+        cli().run("config").failsWith(2, AppResolver.NO_APP);
+    }
+
+    @Test
+    void destroyWithoutConfirmRefusesBeforeAskingThePlatform() {
+        // No platform is running here: the refusal must come first, and must not be "cannot reach".
+        cli().run("apps:destroy", "shop").failsWith(1, "re-run with --confirm shop");
+    }
+
+    @Test
+    void destroyGivenTwoDifferentNamesIsAUsageError() {
+        cli().run("apps:destroy", "shop", "-a", "other", "--confirm", "shop").failsWith(2, "shop", "other");
+    }
+
+    @Test
+    void anArgumentStartingWithAtIsDataNotAnArgumentFile() {
+        SlipwayCli.Result r = cli().run("config:get", "-a", "shop", "@nonexistent-file");
+        assertThat(r.err()).doesNotContain("nonexistent-file: No such file");
+        assertThat(r.exitCode()).isEqualTo(1); // no platform here: it got as far as needing a token
+    }
+
+    @Test
+    void theCompletionScriptCoversEveryVerb() {
+        String script = cli().ok("completion").out();
+        assertThat(script).startsWith("#!/usr/bin/env bash")
+                .contains("apps:create", "apps:destroy", "config:set", "config:get", "whoami")
+                .contains("complete -F");
+    }
+
+    @Test
+    void theCompletionHelpSaysHowToLoadIt() {
+        assertThat(cli().ok("completion", "--help").out()).contains("source <(slipway completion)");
+    }
+
+    @Test
+    void versionWithoutAPlatformStillPrintsTheCliVersion() {
+        SlipwayCli.Result r = cli().with("SLIPWAY_API_PORT", String.valueOf(io.slipway.controller.testing.TestPlatform.freePort()))
+                .ok("version");
+        assertThat(r.out()).startsWith("slipway-cli/").contains("platform: not reachable at http://127.0.0.1:");
+    }
+}
