@@ -87,7 +87,8 @@ final class ApiClient implements AutoCloseable {
         HttpRequest request = request(method, path, body);
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            return new Response(response.statusCode(), response.body());
+            return new Response(response.statusCode(), response.body(),
+                    response.headers().firstValue("X-Request-Id").orElse(null));
         } catch (HttpConnectTimeoutException e) {
             throw unreachable(e);
         } catch (HttpTimeoutException e) {
@@ -157,7 +158,8 @@ final class ApiClient implements AutoCloseable {
         }
     }
 
-    private JsonNode parse(Response response, String method, String path) {
+    /** The body as JSON whatever the status (a 503 health check still says what is down). */
+    JsonNode parse(Response response, String method, String path) {
         if (response.body().length == 0) {
             return json.nullNode();
         }
@@ -180,13 +182,12 @@ final class ApiClient implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // Not our error shape (a proxy's HTML page, say): fall through to the status line.
         }
-        if (error == null || error.message() == null || error.message().isBlank()) {
-            return new CliException("the platform at " + baseUrl + " answered HTTP " + response.status()
-                    + " to " + method + " " + path);
-        }
-        String message = oneLine(error.message());
-        if (response.status() >= 500 && error.requestId() != null) {
-            message += " (request id " + error.requestId() + ")";
+        String message = error == null || error.message() == null || error.message().isBlank()
+                ? "the platform at " + baseUrl + " answered HTTP " + response.status() + " to " + method + " " + path
+                : oneLine(error.message());
+        String requestId = error != null && error.requestId() != null ? error.requestId() : response.requestId();
+        if (response.status() >= 500 && requestId != null) {
+            message += " (request id " + requestId + ")";
         }
         return new CliException(message);
     }
@@ -229,5 +230,6 @@ final class ApiClient implements AutoCloseable {
         http.close();
     }
 
-    record Response(int status, byte[] body) {}
+    /** @param requestId the {@code X-Request-Id} header, which ties a failure to the controller's log */
+    record Response(int status, byte[] body, String requestId) {}
 }

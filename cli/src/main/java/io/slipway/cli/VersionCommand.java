@@ -35,7 +35,7 @@ final class VersionCommand implements Callable<Integer> {
             ApiClient.Response response = api.exchange("GET", "/healthz", null);
             Health health = null;
             try {
-                health = api.convert(api.body(new ApiClient.Response(200, response.body()), "GET", "/healthz"), Health.class);
+                health = api.convert(api.parse(response, "GET", "/healthz"), Health.class);
             } catch (CliException e) {
                 // Not a health document: report the status alone.
             }

@@ -40,6 +40,7 @@ class PlatformFailuresTest {
             exchange.getRequestHeaders().forEach((name, values) -> seen.put(name.toLowerCase(), values.get(0)));
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.getResponseHeaders().set("X-Request-Id", "hdr-7");
             exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
             if (bytes.length > 0) {
                 exchange.getResponseBody().write(bytes);
@@ -104,7 +105,14 @@ class PlatformFailuresTest {
         status = 502;
         contentType = "text/html";
         body = "<html><body>Bad Gateway</body></html>";
-        cli().run("apps").failsWith(1, "HTTP 502", "GET /apps");
+        cli().run("apps").failsWith(1, "HTTP 502", "GET /apps", "request id hdr-7");
+    }
+
+    @Test
+    void aServerErrorWithoutABodyStillGivesTheRequestIdFromTheHeader() {
+        status = 500;
+        body = "";
+        cli().run("apps").failsWith(1, "HTTP 500", "request id hdr-7");
     }
 
     @Test
