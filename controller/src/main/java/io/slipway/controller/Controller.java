@@ -6,7 +6,18 @@ import io.slipway.controller.app.AppRoutes;
 import io.slipway.controller.app.AppService;
 import io.slipway.controller.auth.AccountRoutes;
 import io.slipway.controller.auth.TokenService;
+import io.slipway.controller.build.BuildPipeline;
+import io.slipway.controller.build.BuildRoutes;
+import io.slipway.controller.build.BuildService;
+import io.slipway.controller.build.Builder;
+import io.slipway.controller.build.Buildpacks;
+import io.slipway.controller.build.StackImages;
 import io.slipway.controller.config.ConfigRoutes;
+import io.slipway.controller.docker.DockerEngine;
+import io.slipway.controller.git.GitRepositories;
+import io.slipway.controller.git.GitRoutes;
+import io.slipway.controller.release.ReleaseRoutes;
+import io.slipway.controller.release.ReleaseService;
 import io.slipway.controller.config.ConfigService;
 import io.slipway.controller.db.Database;
 import io.slipway.controller.db.DatabaseUrl;
@@ -29,10 +40,37 @@ public final class Controller implements AutoCloseable {
 
     private final Database db;
     private final ApiServer api;
+    private final DockerEngine docker;
+    private final Builder builder;
+    private final StackImages stacks;
 
-    private Controller(Database db, ApiServer api) {
+    private Controller(Database db, ApiServer api, DockerEngine docker, Builder builder, StackImages stacks) {
         this.db = db;
         this.api = api;
+        this.docker = docker;
+        this.builder = builder;
+        this.stacks = stacks;
+    }
+
+    /**
+     * Off the request path: clears build containers a killed controller left behind and builds the
+     * stack images now, so the first push does not wait for them. A missing Docker engine is
+     * logged, not fatal: apps and config work without it.
+     */
+    public void prepareBuildsInBackground() {
+        Thread.ofVirtual().name("prepare-builds").start(() -> {
+            try {
+                log.info("Docker engine {} reachable", docker.version());
+                int removed = builder.removeOrphans();
+                if (removed > 0) {
+                    log.warn("removed {} build container(s) left by an interrupted controller", removed);
+                }
+                var images = stacks.ensure(line -> log.info("stack: {}", line.strip()));
+                log.info("stack images ready: {} and {}", images.build(), images.run());
+            } catch (RuntimeException e) {
+                log.warn("builds are not ready: {}", e.getMessage());
+            }
+        });
     }
 
     public static Controller start(ControllerConfig config) {
@@ -45,18 +83,33 @@ public final class Controller implements AutoCloseable {
             TokenService tokens = new TokenService(db);
             tokens.ensureAdminToken(config.home().resolve("admin-token"));
             AppService apps = new AppService(db);
-            ConfigService configVars = new ConfigService(db);
+            ReleaseService releases = new ReleaseService(db);
+            ConfigService configVars = new ConfigService(db, releases);
+            BuildService builds = new BuildService(db);
+            builds.failInterrupted();
+            DockerEngine docker = DockerEngine.connect();
+            StackImages stacks = new StackImages(docker, config.buildpacksDir().resolve("stack"));
+            Builder builder = new Builder(docker, stacks,
+                    new Builder.Settings(config.buildTimeout(), config.buildCaBundle(), config.hostEnv()));
+            BuildPipeline pipeline = new BuildPipeline(db, builds, releases, configVars,
+                    new Buildpacks(config.buildpacksDir()), builder);
+            GitRepositories repos = new GitRepositories(config.home().resolve("git"));
+            apps.onDestroy(app -> repos.delete(app.name()));
+            apps.onDestroy(app -> builder.forgetApp(app.name().value()));
 
             var routes = Routes.table();
             new HealthRoutes(db).register(routes);
             new AccountRoutes().register(routes);
             new AppRoutes(apps, app -> view(config, app)).register(routes);
             new ConfigRoutes(apps, configVars).register(routes);
+            new BuildRoutes(apps, builds).register(routes);
+            new ReleaseRoutes(apps, releases).register(routes);
+            new GitRoutes(apps, repos, pipeline, app -> config.webUrl(app.name().value())).register(routes);
 
             ApiServer api = ApiServer.start(config.bind(), config.apiPort(), tokens, Set.of(HealthRoutes.PATH), routes);
             log.info("controller {} listening on http://{}:{} (state: {}) in {} ms", BuildInfo.version(),
                     config.bind(), api.port(), url.describe(), (System.nanoTime() - started) / 1_000_000);
-            return new Controller(db, api);
+            return new Controller(db, api, docker, builder, stacks);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -88,6 +141,7 @@ public final class Controller implements AutoCloseable {
     public void close() {
         api.close();
         db.close();
+        docker.close();
         log.info("controller stopped");
     }
 }

@@ -17,7 +17,11 @@ public record ControllerConfig(
         int apiPort,
         int routerPort,
         String domain,
-        Duration databaseTimeout) {
+        Duration databaseTimeout,
+        Path buildpacksDir,
+        Duration buildTimeout,
+        Path buildCaBundle,
+        Map<String, String> hostEnv) {
 
     public ControllerConfig {
         if (apiPort < 1 || apiPort > 65535) {
@@ -29,6 +33,10 @@ public record ControllerConfig(
         if (domain.isBlank()) {
             throw new IllegalArgumentException("SLIPWAY_DOMAIN must not be empty");
         }
+        if (buildTimeout.isNegative() || buildTimeout.isZero()) {
+            throw new IllegalArgumentException("SLIPWAY_BUILD_TIMEOUT must be positive, got " + buildTimeout);
+        }
+        hostEnv = Map.copyOf(hostEnv);
     }
 
     public static ControllerConfig fromEnv(Map<String, String> env) {
@@ -44,7 +52,56 @@ public record ControllerConfig(
                 port(env, "SLIPWAY_API_PORT", 5050),
                 port(env, "SLIPWAY_ROUTER_PORT", 8080),
                 env.getOrDefault("SLIPWAY_DOMAIN", "localhost"),
-                Duration.ofSeconds(3));
+                Duration.ofSeconds(3),
+                buildpacksDir(env),
+                duration(env, "SLIPWAY_BUILD_TIMEOUT", Duration.ofMinutes(15)),
+                Path.of(env.getOrDefault("SLIPWAY_BUILD_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")),
+                env);
+    }
+
+    /**
+     * The built-in buildpacks and stack definitions: {@code SLIPWAY_BUILDPACKS_DIR}, else the
+     * {@code buildpacks/} of the checkout this controller runs from (found from the working
+     * directory or the jar's location).
+     */
+    static Path buildpacksDir(Map<String, String> env) {
+        String given = env.get("SLIPWAY_BUILDPACKS_DIR");
+        if (given != null && !given.isBlank()) {
+            return Path.of(given).toAbsolutePath();
+        }
+        java.util.List<Path> starts = new java.util.ArrayList<>();
+        starts.add(Path.of("").toAbsolutePath());
+        try {
+            starts.add(Path.of(ControllerConfig.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        } catch (java.net.URISyntaxException | RuntimeException ignored) {
+            // fall back to the working directory alone
+        }
+        for (Path start : starts) {
+            for (Path p = start; p != null; p = p.getParent()) {
+                if (java.nio.file.Files.isRegularFile(p.resolve("buildpacks/order"))) {
+                    return p.resolve("buildpacks");
+                }
+            }
+        }
+        return Path.of("buildpacks").toAbsolutePath();
+    }
+
+    /** {@code 900}, {@code 900s}, {@code 15m} or {@code 1h}. */
+    static Duration duration(Map<String, String> env, String name, Duration fallback) {
+        String raw = env.get(name);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        var m = java.util.regex.Pattern.compile("(\\d+)\\s*([smh]?)").matcher(raw.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(name + " must be a duration like 900, 900s, 15m or 1h, got '" + raw + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
     }
 
     /** Where people reach an app: {@code http://shop.localhost:8080/}. */

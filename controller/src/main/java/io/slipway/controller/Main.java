@@ -19,5 +19,6 @@ public final class Main {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(controller::close, "shutdown"));
+        controller.prepareBuildsInBackground();
     }
 }

@@ -19,6 +19,7 @@ public final class AppService {
 
     private final Database db;
     private final NameGenerator names = new NameGenerator(new SecureRandom());
+    private final List<java.util.function.Consumer<App>> onDestroy = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public AppService(Database db) {
         this.db = db;
@@ -37,6 +38,11 @@ public final class AppService {
             }
         }
         throw new IllegalStateException("could not find a free generated app name in 20 attempts");
+    }
+
+    /** Runs after an app's rows are gone, to remove what lives outside the database (repo, images). */
+    public void onDestroy(java.util.function.Consumer<App> cleanup) {
+        onDestroy.add(cleanup);
     }
 
     public List<App> list() {
@@ -80,6 +86,13 @@ public final class AppService {
             }
         });
         log.info("app={} destroyed by {}", app.name(), by);
+        for (var cleanup : onDestroy) {
+            try {
+                cleanup.accept(app);
+            } catch (RuntimeException e) {
+                log.warn("app={} cleanup after destroy failed: {}", app.name(), e.getMessage());
+            }
+        }
         return app;
     }
 

@@ -36,7 +36,9 @@ public final class BearerAuth implements HttpHandler {
         String token = presentedToken(exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION));
         Principal principal = token == null ? null : tokens.authenticate(token).orElse(null);
         if (principal == null) {
-            exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer realm=\"slipway\"");
+            // Basic too: that is the challenge a git client answers, with the token as password.
+            exchange.getResponseHeaders().add(Headers.WWW_AUTHENTICATE, "Bearer realm=\"slipway\"");
+            exchange.getResponseHeaders().add(Headers.WWW_AUTHENTICATE, "Basic realm=\"slipway\"");
             throw new ApiException(401, "unauthorized",
                     "invalid or missing API token: send 'Authorization: Bearer TOKEN' (the CLI does this after 'slipway login')");
         }

@@ -5,6 +5,7 @@ import io.slipway.api.Json;
 import io.slipway.controller.app.App;
 import io.slipway.controller.db.Database;
 import io.slipway.controller.http.ApiException;
+import io.slipway.controller.release.ReleaseService;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -27,9 +28,11 @@ public final class ConfigService {
     public static final int MAX_VALUE_BYTES = 32 * 1024;
 
     private final Database db;
+    private final ReleaseService releases;
 
-    public ConfigService(Database db) {
+    public ConfigService(Database db, ReleaseService releases) {
         this.db = db;
+        this.releases = releases;
     }
 
     public SortedMap<String, String> get(App app) {
@@ -69,6 +72,7 @@ public final class ConfigService {
             String description = describe(set, unset);
             record(c, app, description, after, by);
             log.info("app={} {} by {}", app.name(), description, by);
+            releases.onConfigChange(c, app, after, description, by);
             return after;
         });
     }

@@ -1,0 +1,133 @@
+package io.slipway.controller.build;
+
+import com.github.dockerjava.api.command.BuildImageResultCallback;
+import com.github.dockerjava.api.model.BuildResponseItem;
+import io.slipway.controller.docker.DockerEngine;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The build and run stack images, built locally from {@code buildpacks/stack/}. Each is tagged with
+ * a hash of its definition (and of the base it stands on), so it is built once, reused, and rebuilt
+ * only when its definition changes. The Debian base is bootstrapped with debootstrap when missing,
+ * since no registry can be assumed reachable.
+ */
+public final class StackImages {
+    private static final Logger log = LoggerFactory.getLogger(StackImages.class);
+
+    private final DockerEngine docker;
+    private final Path stackDir;
+    private Images ready;
+
+    /** The two images a build needs. */
+    public record Images(String build, String run) {}
+
+    public StackImages(DockerEngine docker, Path stackDir) {
+        this.docker = docker;
+        this.stackDir = stackDir;
+    }
+
+    /** Builds whatever is missing (minutes on a fresh machine, instant afterwards). */
+    public synchronized Images ensure(BuildOutput out) {
+        if (ready != null && docker.imageExists(ready.build()) && docker.imageExists(ready.run())) {
+            return ready;
+        }
+        String base = "slipway/base:bookworm-" + hash(stackDir.resolve("base"), "");
+        if (!docker.imageExists(base)) {
+            out.step("Bootstrapping the Debian base image " + base + " (first build only)");
+            bootstrap(base, out);
+        }
+        String baseId = docker.client().inspectImageCmd(base).exec().getId();
+        String build = "slipway/stack-build:" + hash(stackDir.resolve("build"), baseId);
+        String run = "slipway/stack-run:" + hash(stackDir.resolve("run"), baseId);
+        for (var image : List.of(Map.entry("build", build), Map.entry("run", run))) {
+            if (!docker.imageExists(image.getValue())) {
+                out.step("Building the " + image.getKey() + " stack image " + image.getValue() + " (first build only)");
+                buildImage(stackDir.resolve(image.getKey()), base, image.getValue(), out);
+            }
+        }
+        ready = new Images(build, run);
+        return ready;
+    }
+
+    private void bootstrap(String tag, BuildOutput out) {
+        Path script = stackDir.resolve("base/bootstrap.sh");
+        try {
+            Process p = new ProcessBuilder("bash", script.toString(), tag).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    out.detail(line);
+                }
+            }
+            int exit = p.waitFor();
+            if (exit != 0 || !docker.imageExists(tag)) {
+                throw new BuildFailedException("bootstrapping the Debian base image failed (exit " + exit + " from " + script + ")");
+            }
+        } catch (IOException e) {
+            throw new BuildFailedException("cannot run " + script + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BuildFailedException("interrupted while bootstrapping the base image", e);
+        }
+    }
+
+    private void buildImage(Path dir, String base, String tag, BuildOutput out) {
+        long start = System.nanoTime();
+        try {
+            docker.client().buildImageCmd()
+                    .withBaseDirectory(dir.toFile())
+                    .withDockerfile(dir.resolve("Dockerfile").toFile())
+                    .withBuildArg("BASE", base)
+                    .withPull(false)
+                    .withTags(Set.of(tag))
+                    .withLabels(Map.of(DockerEngine.LABEL_ROLE, "stack"))
+                    .exec(new BuildImageResultCallback() {
+                        @Override
+                        public void onNext(BuildResponseItem item) {
+                            if (item.getStream() != null && !item.getStream().isBlank()) {
+                                out.detail(item.getStream().stripTrailing());
+                            }
+                            super.onNext(item);
+                        }
+                    })
+                    .awaitImageId();
+        } catch (RuntimeException e) {
+            throw new BuildFailedException("building the stack image " + tag + " failed: " + e.getMessage(), e);
+        }
+        log.info("stack image {} built in {} s", tag, (System.nanoTime() - start) / 1_000_000_000);
+    }
+
+    /** A short hash of every file under {@code dir} (path and content) plus {@code salt}. */
+    static String hash(Path dir, String salt) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(salt.getBytes(StandardCharsets.UTF_8));
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                sha.update(dir.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                sha.update(Files.readAllBytes(f));
+            }
+            return HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the stack definition " + dir + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

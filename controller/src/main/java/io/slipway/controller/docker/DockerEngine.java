@@ -1,0 +1,84 @@
+package io.slipway.controller.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * The Docker engine, through docker-java. {@code DOCKER_HOST} (or the local socket) says which;
+ * nothing in Slipway shells out to the docker CLI.
+ */
+public final class DockerEngine implements AutoCloseable {
+    /** Labels every Slipway container and image carries, so the platform can find its own. */
+    public static final String LABEL_APP = "io.slipway.app";
+    public static final String LABEL_ROLE = "io.slipway.role";
+    public static final String LABEL_BUILD = "io.slipway.build";
+    public static final String LABEL_COMMIT = "io.slipway.commit";
+
+    private final DockerClient client;
+
+    private DockerEngine(DockerClient client) {
+        this.client = client;
+    }
+
+    public static DockerEngine connect() {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(64)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .build();
+        return new DockerEngine(DockerClientImpl.getInstance(config, http));
+    }
+
+    public DockerClient client() {
+        return client;
+    }
+
+    /** The engine's version, or an exception saying it cannot be reached. */
+    public String version() {
+        try {
+            return client.versionCmd().exec().getVersion();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot reach the Docker engine (" + describeHost() + "): "
+                    + e.getMessage() + "; start it (./slipway up starts dockerd as root) or set DOCKER_HOST", e);
+        }
+    }
+
+    public boolean imageExists(String ref) {
+        try {
+            client.inspectImageCmd(ref).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    /** Removes a container, running or not, ignoring one that is already gone. */
+    public void removeContainer(String id) {
+        try {
+            client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException ignored) {
+            // already gone
+        }
+    }
+
+    private static String describeHost() {
+        String host = System.getenv("DOCKER_HOST");
+        return host == null ? "unix:///var/run/docker.sock" : host;
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (IOException ignored) {
+            // closing the HTTP client cannot lose anything
+        }
+    }
+}

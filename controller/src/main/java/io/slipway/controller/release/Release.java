@@ -1,0 +1,16 @@
+package io.slipway.controller.release;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/** A numbered release: a build's image plus a config snapshot plus process types. */
+public record Release(UUID id, UUID appId, int version, UUID buildId, Integer buildNumber, String commit, String image,
+                      Map<String, String> config, Map<String, String> processTypes, String description,
+                      String status, String createdBy, Instant createdAt) {
+
+    /** {@code v7}, as people write it. */
+    public String name() {
+        return "v" + version;
+    }
+}

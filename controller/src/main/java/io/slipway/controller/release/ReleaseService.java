@@ -1,0 +1,152 @@
+package io.slipway.controller.release;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.slipway.api.Json;
+import io.slipway.controller.app.App;
+import io.slipway.controller.db.Database;
+import io.slipway.controller.http.ApiException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Numbered releases (v1, v2, …) per app; the newest that succeeded is the current one. */
+public final class ReleaseService {
+    private static final Logger log = LoggerFactory.getLogger(ReleaseService.class);
+    private static final TypeReference<LinkedHashMap<String, String>> MAP = new TypeReference<>() {};
+    private static final String SELECT = """
+            select r.id, r.app_id, r.version, r.build_id, b.number as build_number, b.commit_sha, b.image,
+                   r.config::text as config, r.process_types::text as process_types, r.description, r.status,
+                   r.created_by, r.created_at
+            from releases r left join builds b on b.id = r.build_id
+            """;
+
+    private final Database db;
+
+    public ReleaseService(Database db) {
+        this.db = db;
+    }
+
+    /** Cuts the next release of {@code app} inside the caller's transaction. */
+    public Release create(Connection c, App app, UUID buildId, Map<String, String> config,
+                          Map<String, String> processTypes, String description, String by) throws SQLException {
+        try (var lock = c.prepareStatement("select 1 from apps where id = ? for update")) {
+            lock.setObject(1, app.id());
+            lock.executeQuery();
+        }
+        int version;
+        try (var next = c.prepareStatement("select coalesce(max(version), 0) + 1 from releases where app_id = ?")) {
+            next.setObject(1, app.id());
+            var rs = next.executeQuery();
+            rs.next();
+            version = rs.getInt(1);
+        }
+        UUID id;
+        try (var st = c.prepareStatement("""
+                insert into releases (app_id, version, build_id, config, process_types, description, status, created_by)
+                values (?, ?, ?, ?::jsonb, ?::jsonb, ?, 'succeeded', ?) returning id""")) {
+            st.setObject(1, app.id());
+            st.setInt(2, version);
+            st.setObject(3, buildId);
+            st.setString(4, json(config));
+            st.setString(5, json(processTypes));
+            st.setString(6, description);
+            st.setString(7, by);
+            var rs = st.executeQuery();
+            rs.next();
+            id = rs.getObject(1, UUID.class);
+        }
+        log.info("app={} release=v{} created by {}: {}", app.name(), version, by, description);
+        return get(c, app, version).orElseThrow(() -> new IllegalStateException("release " + id + " vanished"));
+    }
+
+    /** A config change on an app that has a build cuts a release from the current one with the new vars. */
+    public Optional<Release> onConfigChange(Connection c, App app, Map<String, String> vars, String description, String by)
+            throws SQLException {
+        Optional<Release> current = current(c, app);
+        if (current.isEmpty() || current.get().buildId() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(create(c, app, current.get().buildId(), vars, current.get().processTypes(), description, by));
+    }
+
+    public Optional<Release> current(App app) {
+        return db.inTransaction(c -> current(c, app));
+    }
+
+    public List<Release> list(App app) {
+        return db.inTransaction(c -> {
+            try (var st = c.prepareStatement(SELECT + " where r.app_id = ? order by r.version desc")) {
+                st.setObject(1, app.id());
+                var rs = st.executeQuery();
+                List<Release> releases = new ArrayList<>();
+                while (rs.next()) {
+                    releases.add(read(rs));
+                }
+                return releases;
+            }
+        });
+    }
+
+    /** {@code v3}, {@code 3} or a release id. */
+    public Release get(App app, String version) {
+        int number;
+        try {
+            number = Integer.parseInt(version.startsWith("v") ? version.substring(1) : version);
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid("'" + version + "' is not a release version; use the form v3");
+        }
+        return db.inTransaction(c -> get(c, app, number)).orElseThrow(() -> ApiException.notFound(
+                "app '" + app.name() + "' has no release v" + number + "; 'slipway releases' lists them"));
+    }
+
+    private static Optional<Release> current(Connection c, App app) throws SQLException {
+        try (var st = c.prepareStatement(SELECT
+                + " where r.app_id = ? and r.status = 'succeeded' order by r.version desc limit 1")) {
+            st.setObject(1, app.id());
+            var rs = st.executeQuery();
+            return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+        }
+    }
+
+    private static Optional<Release> get(Connection c, App app, int version) throws SQLException {
+        try (var st = c.prepareStatement(SELECT + " where r.app_id = ? and r.version = ?")) {
+            st.setObject(1, app.id());
+            st.setInt(2, version);
+            var rs = st.executeQuery();
+            return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+        }
+    }
+
+    private static Release read(ResultSet rs) throws SQLException {
+        return new Release(rs.getObject("id", UUID.class), rs.getObject("app_id", UUID.class), rs.getInt("version"),
+                rs.getObject("build_id", UUID.class), rs.getObject("build_number", Integer.class), rs.getString("commit_sha"),
+                rs.getString("image"), map(rs.getString("config")), map(rs.getString("process_types")),
+                rs.getString("description"), rs.getString("status"), rs.getString("created_by"),
+                rs.getTimestamp("created_at").toInstant());
+    }
+
+    static Map<String, String> map(String json) {
+        try {
+            return json == null ? Map.of() : Json.mapper().readValue(json, MAP);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON is corrupt: " + e.getMessage(), e);
+        }
+    }
+
+    static String json(Map<String, String> map) {
+        try {
+            return Json.mapper().writeValueAsString(map);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
