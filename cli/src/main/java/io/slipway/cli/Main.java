@@ -1,6 +1,5 @@
 package io.slipway.cli;
 
-import picocli.AutoComplete;
 import picocli.CommandLine;
 
 import java.io.Console;
@@ -65,15 +64,7 @@ public final class Main {
         cli.addSubcommand(new AccountCommands.Logout(inv));
         cli.addSubcommand(new AccountCommands.Whoami(inv));
         cli.addSubcommand(new VersionCommand(inv));
-        CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
-        completion.getCommandSpec().name("completion");
-        // picocli hides its completion generator by default; here it is a verb people should find.
-        completion.getCommandSpec().usageMessage()
-                .hidden(false)
-                .description("Print a bash/zsh completion script for slipway.",
-                        "Load it in the current shell:  source <(slipway completion)",
-                        "Or install it:  slipway completion > /etc/bash_completion.d/slipway");
-        cli.addSubcommand("completion", completion);
+        cli.addSubcommand(new CompletionCommand());
         cli.addSubcommand(new CommandLine.HelpCommand());
 
         cli.setOut(inv.out());

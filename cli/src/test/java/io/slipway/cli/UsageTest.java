@@ -81,6 +81,22 @@ class UsageTest {
     }
 
     @Test
+    void bashCompletesVerbsPastTheColon() throws Exception {
+        String script = cli().ok("completion").out();
+        // What bash hands a completer for `slipway apps:c<TAB>`: ':' splits the words.
+        String complete = script + """
+                COMP_LINE='slipway apps:c'; COMP_POINT=${#COMP_LINE}
+                COMP_WORDS=(slipway apps : c); COMP_CWORD=3
+                _complete_slipway_colon_verbs slipway c :
+                printf '%s\n' "${COMPREPLY[@]}"
+                """;
+        Process bash = new ProcessBuilder("bash", "-c", complete).redirectErrorStream(true).start();
+        String replies = new String(bash.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(bash.waitFor()).isZero();
+        assertThat(replies.lines()).containsExactly("create");
+    }
+
+    @Test
     void theCompletionHelpSaysHowToLoadIt() {
         assertThat(cli().ok("completion", "--help").out()).contains("source <(slipway completion)");
     }
