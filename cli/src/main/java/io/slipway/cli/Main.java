@@ -23,7 +23,6 @@ import java.util.Optional;
  * {@link #run(CliContext, String...)}, which tests call in-process.
  */
 public final class Main {
-    static final int OK = 0;
     static final int FAILED = 1;
     static final int USAGE = 2;
 
