@@ -22,6 +22,7 @@ import io.slipway.controller.config.ConfigService;
 import io.slipway.controller.db.Database;
 import io.slipway.controller.db.DatabaseUrl;
 import io.slipway.controller.db.EmbeddedPostgres;
+import io.slipway.controller.db.PlatformIdentity;
 import io.slipway.controller.http.ApiServer;
 import io.slipway.controller.http.Routes;
 import java.io.IOException;
@@ -89,8 +90,9 @@ public final class Controller implements AutoCloseable {
             builds.failInterrupted();
             DockerEngine docker = DockerEngine.connect();
             StackImages stacks = new StackImages(docker, config.buildpacksDir().resolve("stack"));
-            Builder builder = new Builder(docker, stacks,
-                    new Builder.Settings(config.buildTimeout(), config.buildCaBundle(), config.hostEnv()));
+            PlatformIdentity platform = PlatformIdentity.load(db);
+            Builder builder = new Builder(docker, stacks, new Builder.Settings(platform.shortId(),
+                    config.buildTimeout(), config.buildCaBundle(), config.hostEnv()));
             BuildPipeline pipeline = new BuildPipeline(db, builds, releases, configVars,
                     new Buildpacks(config.buildpacksDir()), builder);
             GitRepositories repos = new GitRepositories(config.home().resolve("git"));

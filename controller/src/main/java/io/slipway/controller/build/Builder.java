@@ -53,7 +53,7 @@ public final class Builder {
     private final Settings settings;
 
     /** How builds run on this platform. */
-    public record Settings(Duration timeout, Path caBundle, Map<String, String> hostEnv) {}
+    public record Settings(String platform, Duration timeout, Path caBundle, Map<String, String> hostEnv) {}
 
     /** One build's inputs. */
     public record Request(String app, int number, String commit, SourceArchive source,
@@ -70,7 +70,7 @@ public final class Builder {
 
     public Result build(Request req, BuildOutput out) {
         StackImages.Images images = stacks.ensure(out);
-        String name = containerName(req);
+        String name = containerName(settings.platform(), req);
         docker.removeContainer(name); // a leftover of a crashed controller must not block this build
         String volume = ensureCacheVolume(req.app());
         CreateContainerResponse created = docker.client().createContainerCmd(images.build())
@@ -100,17 +100,18 @@ public final class Builder {
     /** Build containers that outlived their controller (killed mid-build) are removed on start. */
     public int removeOrphans() {
         var orphans = docker.client().listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(DockerEngine.LABEL_ROLE, "build")).exec();
+                .withLabelFilter(Map.of(DockerEngine.LABEL_PLATFORM, settings.platform(), DockerEngine.LABEL_ROLE, "build")).exec();
         orphans.forEach(c -> docker.removeContainer(c.getId()));
         var slugs = docker.client().listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(DockerEngine.LABEL_ROLE, "slug")).exec();
+                .withLabelFilter(Map.of(DockerEngine.LABEL_PLATFORM, settings.platform(), DockerEngine.LABEL_ROLE, "slug")).exec();
         slugs.forEach(c -> docker.removeContainer(c.getId()));
         return orphans.size() + slugs.size();
     }
 
     /** Removes an app's cache volume and images (apps:destroy). */
     public void forgetApp(String app) {
-        for (var image : docker.client().listImagesCmd().withLabelFilter(Map.of(DockerEngine.LABEL_APP, app)).exec()) {
+        for (var image : docker.client().listImagesCmd()
+                .withLabelFilter(Map.of(DockerEngine.LABEL_PLATFORM, settings.platform(), DockerEngine.LABEL_APP, app)).exec()) {
             try {
                 docker.client().removeImageCmd(image.getId()).withForce(true).exec();
             } catch (NotFoundException ignored) {
@@ -118,25 +119,29 @@ public final class Builder {
             }
         }
         try {
-            docker.client().removeVolumeCmd("slipway-cache-" + app).exec();
+            docker.client().removeVolumeCmd(cacheVolume(app)).exec();
         } catch (NotFoundException ignored) {
             // never built
         }
     }
 
-    static String containerName(Request req) {
-        return "slipway-build-" + req.app() + "-" + req.number();
+    static String containerName(String platform, Request req) {
+        return "slipway-" + platform + "-build-" + req.app() + "-" + req.number();
     }
 
     private String ensureCacheVolume(String app) {
-        String volume = "slipway-cache-" + app;
+        String volume = cacheVolume(app);
         try {
             docker.client().inspectVolumeCmd(volume).exec();
         } catch (NotFoundException e) {
-            docker.client().createVolumeCmd().withName(volume)
-                    .withLabels(Map.of(DockerEngine.LABEL_APP, app, DockerEngine.LABEL_ROLE, "cache")).exec();
+            docker.client().createVolumeCmd().withName(volume).withLabels(Map.of(DockerEngine.LABEL_PLATFORM,
+                    settings.platform(), DockerEngine.LABEL_APP, app, DockerEngine.LABEL_ROLE, "cache")).exec();
         }
         return volume;
+    }
+
+    private String cacheVolume(String app) {
+        return "slipway-" + settings.platform() + "-cache-" + app;
     }
 
     private List<String> environment(Request req) {
@@ -158,9 +163,10 @@ public final class Builder {
         return env;
     }
 
-    private static Map<String, String> labels(Request req, String role) {
-        return Map.of(DockerEngine.LABEL_APP, req.app(), DockerEngine.LABEL_ROLE, role,
-                DockerEngine.LABEL_BUILD, Integer.toString(req.number()), DockerEngine.LABEL_COMMIT, req.commit());
+    private Map<String, String> labels(Request req, String role) {
+        return Map.of(DockerEngine.LABEL_PLATFORM, settings.platform(), DockerEngine.LABEL_APP, req.app(),
+                DockerEngine.LABEL_ROLE, role, DockerEngine.LABEL_BUILD, Integer.toString(req.number()),
+                DockerEngine.LABEL_COMMIT, req.commit());
     }
 
     private void copyInputs(String id, Request req) {
@@ -255,13 +261,13 @@ public final class Builder {
         out.step("Compressing and committing the image");
         String slug = docker.client().createContainerCmd(runImage)
                 .withLabels(labels(req, "slug"))
-                .withName(containerName(req) + "-slug")
+                .withName(containerName(settings.platform(), req) + "-slug")
                 .exec().getId();
         try {
             try (InputStream app = docker.client().copyArchiveFromContainerCmd(buildId, "/app").exec()) {
                 docker.client().copyArchiveToContainerCmd(slug).withTarInputStream(app).withRemotePath("/").exec();
             }
-            String repository = "slipway/app-" + req.app();
+            String repository = "slipway-" + settings.platform() + "/" + req.app();
             String tag = "build-" + req.number();
             Map<String, String> imageLabels = new LinkedHashMap<>(labels(req, "app"));
             docker.client().commitCmd(slug)

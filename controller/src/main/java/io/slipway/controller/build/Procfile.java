@@ -16,7 +16,7 @@ public record Procfile(Map<String, String> processTypes) {
     public static final Pattern TYPE_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,29}");
 
     public Procfile {
-        processTypes = Map.copyOf(processTypes);
+        processTypes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(processTypes)); // file order
     }
 
     public static Procfile parse(String text) {

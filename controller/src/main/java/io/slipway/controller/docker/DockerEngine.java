@@ -14,6 +14,7 @@ import java.time.Duration;
  */
 public final class DockerEngine implements AutoCloseable {
     /** Labels every Slipway container and image carries, so the platform can find its own. */
+    public static final String LABEL_PLATFORM = "io.slipway.platform";
     public static final String LABEL_APP = "io.slipway.app";
     public static final String LABEL_ROLE = "io.slipway.role";
     public static final String LABEL_BUILD = "io.slipway.build";

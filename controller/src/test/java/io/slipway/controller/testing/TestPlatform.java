@@ -34,9 +34,15 @@ public final class TestPlatform implements AutoCloseable {
 
     /** A controller on a fresh database of the shared test PostgreSQL server. */
     public static TestPlatform start() {
+        return start(Map.of());
+    }
+
+    /** As {@link #start()}, with extra environment (e.g. {@code SLIPWAY_BUILD_TIMEOUT}). */
+    public static TestPlatform start(Map<String, String> extraEnv) {
         String url = SharedPostgres.get().createDatabase();
         Map<String, String> env = baseEnv(newHome());
         env.put("DATABASE_URL", url);
+        env.putAll(extraEnv);
         return new TestPlatform(Path.of(env.get("SLIPWAY_HOME")), env, url);
     }
 
@@ -67,6 +73,16 @@ public final class TestPlatform implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Stops the in-process controller, so that a {@link ControllerProcess} can take over the same home and database. */
+    public void stopController() {
+        controller.close();
+    }
+
+    /** Starts the in-process controller again after {@link #stopController()}. */
+    public void startController() {
+        controller = Controller.start(ControllerConfig.fromEnv(env));
     }
 
     /** Stops the controller and starts a new one on the same home and database, as after a crash. */

@@ -1,0 +1,112 @@
+package io.slipway.controller.build;
+
+import static io.slipway.controller.build.GitPushDeploysTest.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.slipway.controller.docker.DockerEngine;
+import io.slipway.controller.testing.Api;
+import io.slipway.controller.testing.ControllerProcess;
+import io.slipway.controller.testing.GitPush;
+import io.slipway.controller.testing.TestPlatform;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Builds that run too long, overlap, or lose their controller: clear outcomes, nothing left behind. */
+class BuildLimitsTest {
+    static GitPush buildpack;
+    static DockerEngine docker;
+
+    @BeforeAll
+    static void start() {
+        buildpack = GitPush.of(Path.of("src/test/resources/fixtures/hello-buildpack"));
+        docker = DockerEngine.connect();
+    }
+
+    @AfterAll
+    static void stop() {
+        docker.close();
+    }
+
+    @Test
+    void aBuildPastItsTimeoutIsStoppedFailsThePushAndLeavesNoContainer() {
+        try (TestPlatform platform = TestPlatform.start(Map.of("SLIPWAY_BUILD_TIMEOUT", "5s"))) {
+            Api api = app(platform, "slowpoke");
+            GitPush app = GitPush.init().write("hello.txt", "slow\n60\n").commit("slow");
+
+            GitPush.Result push = app.push(platform.apiUrl(), "slowpoke", platform.adminToken());
+
+            assertThat(push.exit()).isNotZero();
+            assertThat(push.output()).contains("the build took longer than 5 s and was stopped");
+            assertThat(json(api.get("/apps/slowpoke/builds")).get(0).get("status").asText()).isEqualTo("failed");
+            assertThat(buildContainers("slowpoke")).isZero();
+        }
+    }
+
+    @Test
+    void aSecondPushWhileABuildRunsIsRefusedNotInterleaved() throws Exception {
+        try (TestPlatform platform = TestPlatform.start()) {
+            Api api = app(platform, "busy");
+            GitPush first = GitPush.init().write("hello.txt", "slow\n8\n").commit("slow");
+            CompletableFuture<GitPush.Result> running = CompletableFuture.supplyAsync(
+                    () -> first.push(platform.apiUrl(), "busy", platform.adminToken()));
+            await().atMost(Duration.ofSeconds(60)).until(() -> buildContainers("busy") == 1);
+
+            GitPush second = GitPush.init().write("hello.txt", "quick\n").commit("quick");
+            GitPush.Result refused = second.push(platform.apiUrl(), "busy", platform.adminToken());
+
+            assertThat(refused.exit()).isNotZero();
+            assertThat(refused.output()).contains("a build of busy is already running");
+            GitPush.Result firstResult = running.get();
+            assertThat(firstResult.exit()).as(firstResult.output()).isZero();
+            assertThat(firstResult.output()).contains("Released v1");
+            assertThat(json(api.get("/apps/busy/builds")).size()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aControllerKilledMidBuildFailsTheBuildOnRestartAndRemovesItsContainer() throws Exception {
+        TestPlatform platform = TestPlatform.start();
+        try {
+            Api api = app(platform, "orphan");
+            platform.stopController();
+            Path log = platform.home().resolve("controller.log");
+            ControllerProcess doomed = ControllerProcess.start(platform.env(), log);
+            GitPush app = GitPush.init().write("hello.txt", "slow\n60\n").commit("slow");
+            CompletableFuture<GitPush.Result> push = CompletableFuture.supplyAsync(
+                    () -> app.push(platform.apiUrl(), "orphan", platform.adminToken()));
+            await().atMost(Duration.ofSeconds(60)).until(() -> buildContainers("orphan") == 1);
+
+            doomed.kill();
+            assertThat(push.get().exit()).isNotZero();
+
+            try (ControllerProcess restarted = ControllerProcess.start(platform.env(), log)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> buildContainers("orphan") == 0);
+                var build = json(api.get("/apps/orphan/builds")).get(0);
+                assertThat(build.get("status").asText()).isEqualTo("failed");
+                assertThat(build.get("failure").asText()).contains("controller stopped during this build");
+                assertThat(json(api.get("/apps/orphan/releases")).size()).isZero();
+            }
+            platform.startController();
+        } finally {
+            platform.close();
+        }
+    }
+
+    private static Api app(TestPlatform platform, String name) {
+        Api api = Api.of(platform);
+        assertThat(api.post("/apps", "{\"name\":\"" + name + "\"}").status()).isEqualTo(201);
+        api.patch("/apps/" + name + "/config-vars", "{\"BUILDPACK_URL\":\"file://" + buildpack.dir() + "\"}");
+        return api;
+    }
+
+    private static int buildContainers(String app) {
+        return docker.client().listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(DockerEngine.LABEL_APP, app, DockerEngine.LABEL_ROLE, "build")).exec().size();
+    }
+}
