@@ -154,8 +154,11 @@ start_dyno() { # TYPE PUBLISH...
 
 echo "try: starting web with $run_image"
 start_dyno web -p 127.0.0.1::5000
-port=$(docker port "$run_id-web" 5000/tcp | sed -n 's/^127\.0\.0\.1://p' | head -n1)
-[ -n "$port" ] || die "web was not published on 127.0.0.1"
+port=$(docker port "$run_id-web" 5000/tcp 2>/dev/null | sed -n 's/^127\.0\.0\.1://p' | head -n1)
+if [ -z "$port" ]; then
+    docker logs "$run_id-web" 2>&1 | tail -n 20 >&2
+    die "web is not running (or not published on 127.0.0.1)"
+fi
 answer=""
 boot_start=$(date +%s%N)
 for _ in $(seq 1 300); do
@@ -179,4 +182,7 @@ for t in "${!types[@]}"; do
     echo "try: $t is $state after 3 s; its first lines:"
     docker logs "$run_id-$t" 2>&1 | head -n 3 | sed 's/^/  | /'
 done
+stop_start=$(date +%s%N)
+docker stop -t 10 "$run_id-web" >/dev/null
+echo "try: web stopped on SIGTERM in $(( ($(date +%s%N) - stop_start) / 1000000 )) ms (exit code $(docker inspect -f '{{.State.ExitCode}}' "$run_id-web"))"
 echo "try: ok"

@@ -2,8 +2,8 @@
 # Each buildpack carries its own copy so it can be used on its own.
 
 topic() { echo "-----> $*"; }
-# Detail lines are indented seven spaces, under the arrow's text.
-indent() { sed -u 's/^/       /'; }
+# Detail lines are indented seven spaces, under the arrow's text; blank lines are dropped.
+indent() { sed -u -e '/^[[:space:]]*$/d' -e 's/^/       /'; }
 warn() { echo " !     Warning: $*"; }
 fail() { echo " !     $*" >&2; exit 1; }
 
