@@ -139,11 +139,12 @@ done <"$work/Procfile"
 [ -n "${types[web]:-}" ] || die "no web process type (no Procfile web: line and no default)"
 for t in "${!types[@]}"; do echo "try: process type $t: ${types[$t]}"; done
 
-# A dyno: profile.d sourced, then the command under bash -c, as user app with nothing extra.
+# A dyno: profile.d sourced, then the command under bash -c, as user app with nothing extra;
+# --init puts a real init at PID 1, so SIGTERM reaches commands that set no handler of their own.
 start_dyno() { # TYPE PUBLISH...
     local type=$1; shift
     containers+=("$run_id-$type")
-    docker create --name "$run_id-$type" --user app --cap-drop ALL --security-opt no-new-privileges \
+    docker create --name "$run_id-$type" --init --user app --cap-drop ALL --security-opt no-new-privileges \
         --memory 512m --pids-limit 256 "$@" \
         -e PORT=5000 -e "DYNO=$type.1" -e "SLIPWAY_APP=$name" -e HOME=/app "${dyno_env[@]}" \
         "$run_image" bash -c 'for f in /app/.profile.d/*.sh; do [ -r "$f" ] && . "$f"; done; cd /app; exec bash -c "$1"' \
@@ -171,7 +172,8 @@ for _ in $(seq 1 300); do
 done
 [ -n "$answer" ] || { docker logs "$run_id-web" 2>&1 | tail -n 20 >&2; die "web did not answer on 127.0.0.1:$port within 60 s"; }
 echo "try: web answered on 127.0.0.1:$port after $(( ($(date +%s%N) - boot_start) / 1000000 )) ms:"
-echo "$answer" | head -n 5 | sed 's/^/  > /'
+# An HTML page shows its heading; a text answer its first lines.
+{ echo "$answer" | grep -m1 -o '<h1>.*</h1>' || echo "$answer" | head -n 5; } | sed 's/^/  > /'
 echo "try: web logs:"; docker logs "$run_id-web" 2>&1 | head -n 5 | sed 's/^/  | /'
 
 for t in "${!types[@]}"; do
