@@ -14,6 +14,14 @@ import io.slipway.controller.build.Buildpacks;
 import io.slipway.controller.build.StackImages;
 import io.slipway.controller.config.ConfigRoutes;
 import io.slipway.controller.docker.DockerEngine;
+import io.slipway.controller.domain.DomainRoutes;
+import io.slipway.controller.domain.DomainService;
+import io.slipway.controller.dyno.Backoff;
+import io.slipway.controller.dyno.DockerDynoRuntime;
+import io.slipway.controller.dyno.DynoManager;
+import io.slipway.controller.dyno.DynoRoutes;
+import io.slipway.controller.dyno.FormationService;
+import java.time.Clock;
 import io.slipway.controller.git.GitRepositories;
 import io.slipway.controller.git.GitRoutes;
 import io.slipway.controller.release.ReleaseRoutes;
@@ -44,8 +52,13 @@ public final class Controller implements AutoCloseable {
     private final DockerEngine docker;
     private final Builder builder;
     private final StackImages stacks;
+    private final DynoManager dynos;
+    private final PlatformIdentity platform;
 
-    private Controller(Database db, ApiServer api, DockerEngine docker, Builder builder, StackImages stacks) {
+    private Controller(Database db, ApiServer api, DockerEngine docker, Builder builder, StackImages stacks,
+                       DynoManager dynos, PlatformIdentity platform) {
+        this.dynos = dynos;
+        this.platform = platform;
         this.db = db;
         this.api = api;
         this.docker = docker;
@@ -95,6 +108,12 @@ public final class Controller implements AutoCloseable {
                     config.buildTimeout(), config.buildCaBundle(), config.hostEnv()));
             BuildPipeline pipeline = new BuildPipeline(db, builds, releases, configVars,
                     new Buildpacks(config.buildpacksDir()), builder);
+            DynoManager dynos = new DynoManager(db, new DockerDynoRuntime(docker, platform.shortId()), Clock.systemUTC(),
+                    new DynoManager.Settings(Duration.ofSeconds(1), config.dynoGrace(), config.bootTimeout(),
+                            new Backoff(Duration.ofSeconds(1), config.restartBackoffCap()), config.maxDynosPerType()),
+                    platform.shortId());
+            FormationService formation = new FormationService(db, releases, config.maxDynosPerType());
+            configVars.afterChange(dynos::wake);
             GitRepositories repos = new GitRepositories(config.home().resolve("git"));
             apps.onDestroy(app -> repos.delete(app.name()));
             apps.onDestroy(app -> builder.forgetApp(app.name().value()));
@@ -105,17 +124,26 @@ public final class Controller implements AutoCloseable {
             new AppRoutes(apps, app -> view(config, app)).register(routes);
             new ConfigRoutes(apps, configVars).register(routes);
             new BuildRoutes(apps, builds).register(routes);
-            new ReleaseRoutes(apps, releases).register(routes);
-            new GitRoutes(apps, repos, pipeline, app -> config.webUrl(app.name().value())).register(routes);
+            new ReleaseRoutes(apps, releases, dynos::wake).register(routes);
+            new GitRoutes(apps, repos, pipeline, dynos, releases, config.bootTimeout(),
+                    app -> config.webUrl(app.name().value())).register(routes);
+            new DynoRoutes(apps, formation, dynos, releases).register(routes);
+            new DomainRoutes(apps, new DomainService(db, config.domain())).register(routes);
 
             ApiServer api = ApiServer.start(config.bind(), config.apiPort(), tokens, Set.of(HealthRoutes.PATH), routes);
             log.info("controller {} listening on http://{}:{} (state: {}) in {} ms", BuildInfo.version(),
                     config.bind(), api.port(), url.describe(), (System.nanoTime() - started) / 1_000_000);
-            return new Controller(db, api, docker, builder, stacks);
+            dynos.start();
+            return new Controller(db, api, docker, builder, stacks, dynos, platform);
         } catch (RuntimeException e) {
             db.close();
             throw e;
         }
+    }
+
+    /** The short id that labels this platform's containers, volumes and images. */
+    public String platformId() {
+        return platform.shortId();
     }
 
     public int apiPort() {
@@ -142,6 +170,7 @@ public final class Controller implements AutoCloseable {
     @Override
     public void close() {
         api.close();
+        dynos.close();
         db.close();
         docker.close();
         log.info("controller stopped");

@@ -21,7 +21,11 @@ public record ControllerConfig(
         Path buildpacksDir,
         Duration buildTimeout,
         Path buildCaBundle,
-        Map<String, String> hostEnv) {
+        Map<String, String> hostEnv,
+        Duration dynoGrace,
+        Duration bootTimeout,
+        Duration restartBackoffCap,
+        int maxDynosPerType) {
 
     public ControllerConfig {
         if (apiPort < 1 || apiPort > 65535) {
@@ -56,7 +60,11 @@ public record ControllerConfig(
                 buildpacksDir(env),
                 duration(env, "SLIPWAY_BUILD_TIMEOUT", Duration.ofMinutes(15)),
                 Path.of(env.getOrDefault("SLIPWAY_BUILD_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")),
-                env);
+                env,
+                duration(env, "SLIPWAY_DYNO_GRACE", Duration.ofSeconds(30)),
+                duration(env, "SLIPWAY_BOOT_TIMEOUT", Duration.ofSeconds(60)),
+                duration(env, "SLIPWAY_RESTART_BACKOFF_CAP", Duration.ofMinutes(5)),
+                number(env, "SLIPWAY_MAX_DYNOS_PER_TYPE", 20));
     }
 
     /**
@@ -84,6 +92,22 @@ public record ControllerConfig(
             }
         }
         return Path.of("buildpacks").toAbsolutePath();
+    }
+
+    private static int number(Map<String, String> env, String name, int fallback) {
+        String raw = env.get(name);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(raw.trim());
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a positive whole number, got '" + raw + "'");
+        }
     }
 
     /** {@code 900}, {@code 900s}, {@code 15m} or {@code 1h}. */

@@ -29,10 +29,16 @@ public final class ConfigService {
 
     private final Database db;
     private final ReleaseService releases;
+    private volatile Runnable afterChange = () -> { };
 
     public ConfigService(Database db, ReleaseService releases) {
         this.db = db;
         this.releases = releases;
+    }
+
+    /** Called after a change that cut a release commits (the dyno manager rolls it out). */
+    public void afterChange(Runnable hook) {
+        this.afterChange = hook;
     }
 
     public SortedMap<String, String> get(App app) {
@@ -50,7 +56,7 @@ public final class ConfigService {
                 validateValue(key, value);
             }
         });
-        return db.inTransaction(c -> {
+        SortedMap<String, String> result = db.inTransaction(c -> {
             lockApp(c, app);
             SortedMap<String, String> before = read(c, app);
             SortedMap<String, String> after = new TreeMap<>(before);
@@ -75,6 +81,8 @@ public final class ConfigService {
             releases.onConfigChange(c, app, after, description, by);
             return after;
         });
+        afterChange.run();
+        return result;
     }
 
     static void validateValue(String key, String value) {

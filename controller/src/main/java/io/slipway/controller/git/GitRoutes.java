@@ -6,6 +6,9 @@ import io.slipway.controller.auth.BearerAuth;
 import io.slipway.controller.build.BuildFailedException;
 import io.slipway.controller.build.BuildOutput;
 import io.slipway.controller.build.BuildPipeline;
+import io.slipway.controller.dyno.DynoManager;
+import io.slipway.controller.release.ReleaseService;
+import java.time.Duration;
 import io.slipway.controller.http.ApiException;
 import io.slipway.controller.http.RequestId;
 import io.slipway.controller.http.Routes;
@@ -44,12 +47,19 @@ public final class GitRoutes {
     private final AppService apps;
     private final GitRepositories repos;
     private final BuildPipeline pipeline;
+    private final DynoManager dynos;
+    private final ReleaseService releases;
+    private final Duration bootTimeout;
     private final Function<App, String> webUrl;
 
-    public GitRoutes(AppService apps, GitRepositories repos, BuildPipeline pipeline, Function<App, String> webUrl) {
+    public GitRoutes(AppService apps, GitRepositories repos, BuildPipeline pipeline, DynoManager dynos,
+                     ReleaseService releases, Duration bootTimeout, Function<App, String> webUrl) {
         this.apps = apps;
         this.repos = repos;
         this.pipeline = pipeline;
+        this.dynos = dynos;
+        this.releases = releases;
+        this.bootTimeout = bootTimeout;
         this.webUrl = webUrl;
     }
 
@@ -150,7 +160,19 @@ public final class GitRoutes {
         try {
             Release release = pipeline.deploy(app, repo, deploy.getNewId(), by, out);
             out.step("Released " + release.name());
-            out.detail(webUrl.apply(app) + " deployed to Slipway");
+            // Zero-downtime: the new web dynos must accept connections before routes switch to them.
+            String status = dynos.awaitRollout(app.id(), release.version(), out, bootTimeout.plusSeconds(15),
+                    () -> releases.status(app, release.version()));
+            if (status.equals("succeeded")) {
+                out.detail(webUrl.apply(app) + " deployed to Slipway");
+            } else {
+                String why = status.equals("failed")
+                        ? "the new web dynos did not accept connections on $PORT within " + bootTimeout.toSeconds() + " s"
+                        : "the new dynos are still starting";
+                out.line(" !     Deploy of " + release.name() + " failed: " + why + "; the previous release keeps serving");
+                out.line(" !     Check that the web process binds 0.0.0.0:$PORT ('slipway ps' shows its state)");
+                deploy.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, "deploy failed");
+            }
         } catch (BuildPipeline.BuildInProgressException e) {
             reject(deploy, out, e.getMessage());
         } catch (BuildFailedException e) {

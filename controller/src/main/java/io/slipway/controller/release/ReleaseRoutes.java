@@ -1,6 +1,8 @@
 package io.slipway.controller.release;
 
 import io.slipway.api.ReleaseView;
+import io.slipway.api.Rollback;
+import io.slipway.controller.auth.BearerAuth;
 import io.slipway.controller.app.App;
 import io.slipway.controller.app.AppService;
 import io.slipway.controller.http.JsonIO;
@@ -13,10 +15,13 @@ import java.util.UUID;
 public final class ReleaseRoutes {
     private final AppService apps;
     private final ReleaseService releases;
+    private final Runnable rollout;
 
-    public ReleaseRoutes(AppService apps, ReleaseService releases) {
+    /** @param rollout tells the dyno manager a release is waiting to roll out */
+    public ReleaseRoutes(AppService apps, ReleaseService releases, Runnable rollout) {
         this.apps = apps;
         this.releases = releases;
+        this.rollout = rollout;
     }
 
     public void register(RoutingHandler routes) {
@@ -24,6 +29,13 @@ public final class ReleaseRoutes {
             App app = apps.get(Routes.param(ex, "app"));
             UUID current = releases.current(app).map(Release::id).orElse(null);
             JsonIO.send(ex, 200, releases.list(app).stream().map(r -> view(r, r.id().equals(current))).toList());
+        });
+        routes.post("/apps/{app}/releases", ex -> {
+            App app = apps.get(Routes.param(ex, "app"));
+            Rollback body = JsonIO.read(ex, Rollback.class);
+            Release release = releases.rollback(app, body.release(), BearerAuth.principal(ex).name());
+            rollout.run();
+            JsonIO.send(ex, 201, view(release, false));
         });
         routes.get("/apps/{app}/releases/{version}", ex -> {
             App app = apps.get(Routes.param(ex, "app"));

@@ -38,6 +38,14 @@ public final class ReleaseService {
     /** Cuts the next release of {@code app} inside the caller's transaction. */
     public Release create(Connection c, App app, UUID buildId, Map<String, String> config,
                           Map<String, String> processTypes, String description, String by) throws SQLException {
+        // Every release starts pending: the dyno manager marks it succeeded once its web dynos accept
+        // connections (and routes switch to it), or failed when they never do.
+        return create(c, app, buildId, config, processTypes, description, by, "pending");
+    }
+
+    private Release create(Connection c, App app, UUID buildId, Map<String, String> config,
+                           Map<String, String> processTypes, String description, String by, String status)
+            throws SQLException {
         try (var lock = c.prepareStatement("select 1 from apps where id = ? for update")) {
             lock.setObject(1, app.id());
             lock.executeQuery();
@@ -52,20 +60,65 @@ public final class ReleaseService {
         UUID id;
         try (var st = c.prepareStatement("""
                 insert into releases (app_id, version, build_id, config, process_types, description, status, created_by)
-                values (?, ?, ?, ?::jsonb, ?::jsonb, ?, 'succeeded', ?) returning id""")) {
+                values (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?) returning id""")) {
             st.setObject(1, app.id());
             st.setInt(2, version);
             st.setObject(3, buildId);
             st.setString(4, json(config));
             st.setString(5, json(processTypes));
             st.setString(6, description);
-            st.setString(7, by);
+            st.setString(7, status);
+            st.setString(8, by);
             var rs = st.executeQuery();
             rs.next();
             id = rs.getObject(1, UUID.class);
         }
         log.info("app={} release=v{} created by {}: {}", app.name(), version, by, description);
         return get(c, app, version).orElseThrow(() -> new IllegalStateException("release " + id + " vanished"));
+    }
+
+    /** Rollback: a new release with an earlier one's build, config and process types. */
+    public Release rollback(App app, String version, String by) {
+        return db.inTransaction(c -> {
+            Release target;
+            if (version == null) {
+                Release current = current(c, app).orElseThrow(() -> ApiException.invalid(
+                        "app '" + app.name() + "' has no release to roll back from"));
+                target = previousSucceeded(c, app, current.version()).orElseThrow(() -> ApiException.invalid(
+                        "app '" + app.name() + "' has no release before " + current.name() + " to roll back to"));
+            } else {
+                target = get(c, app, parseVersion(version)).orElseThrow(() -> ApiException.notFound(
+                        "app '" + app.name() + "' has no release " + version + "; 'slipway releases' lists them"));
+            }
+            if (target.buildId() == null) {
+                throw ApiException.invalid(target.name() + " has no build to roll back to");
+            }
+            return create(c, app, target.buildId(), target.config(), target.processTypes(),
+                    "Rollback to " + target.name(), by);
+        });
+    }
+
+    /** The release's status right now ({@code pending}, {@code succeeded}, {@code failed}). */
+    public String status(App app, int version) {
+        return db.inTransaction(c -> get(c, app, version).map(Release::status).orElse("failed"));
+    }
+
+    private static Optional<Release> previousSucceeded(Connection c, App app, int before) throws SQLException {
+        try (var st = c.prepareStatement(SELECT
+                + " where r.app_id = ? and r.status = 'succeeded' and r.version < ? order by r.version desc limit 1")) {
+            st.setObject(1, app.id());
+            st.setInt(2, before);
+            var rs = st.executeQuery();
+            return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+        }
+    }
+
+    private static int parseVersion(String version) {
+        try {
+            return Integer.parseInt(version.startsWith("v") ? version.substring(1) : version);
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid("'" + version + "' is not a release version; use the form v3");
+        }
     }
 
     /** A config change on an app that has a build cuts a release from the current one with the new vars. */
@@ -98,12 +151,7 @@ public final class ReleaseService {
 
     /** {@code v3}, {@code 3} or a release id. */
     public Release get(App app, String version) {
-        int number;
-        try {
-            number = Integer.parseInt(version.startsWith("v") ? version.substring(1) : version);
-        } catch (NumberFormatException e) {
-            throw ApiException.invalid("'" + version + "' is not a release version; use the form v3");
-        }
+        int number = parseVersion(version);
         return db.inTransaction(c -> get(c, app, number)).orElseThrow(() -> ApiException.notFound(
                 "app '" + app.name() + "' has no release v" + number + "; 'slipway releases' lists them"));
     }
@@ -134,7 +182,7 @@ public final class ReleaseService {
                 rs.getTimestamp("created_at").toInstant());
     }
 
-    static Map<String, String> map(String json) {
+    public static Map<String, String> map(String json) {
         try {
             return json == null ? Map.of() : Json.mapper().readValue(json, MAP);
         } catch (JsonProcessingException e) {

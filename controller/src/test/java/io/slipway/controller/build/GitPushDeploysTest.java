@@ -54,7 +54,7 @@ class GitPushDeploysTest {
     @Test
     void aPushBuildsWithTheBuildpackStreamsItsOutputAndReleasesV1() {
         GitPush app = GitPush.init().write("hello.txt", "hello world\n")
-                .write("Procfile", "web: cat compiled.txt; sleep 600\nworker: echo working\n").commit("first");
+                .write("Procfile", "web: python3 -m http.server $PORT\nworker: echo working; sleep 600\n").commit("first");
 
         GitPush.Result push = app.push(platform.apiUrl(), "hello", platform.adminToken());
 
@@ -64,11 +64,12 @@ class GitPushDeploysTest {
                 .contains("remote:        GREETING is hi there")
                 .contains("remote:        Procfile declares types     -> web, worker")
                 .contains("remote: -----> Released v1")
+                .contains("remote:        Starting web.1 ... up")
                 .contains("http://hello.localhost:" + platform.env().get("SLIPWAY_ROUTER_PORT") + "/ deployed to Slipway");
         JsonNode release = json(api.get("/apps/hello/releases/v1"));
         assertThat(release.get("status").asText()).isEqualTo("succeeded");
         assertThat(release.get("current").asBoolean()).isTrue();
-        assertThat(release.get("process_types").get("web").asText()).isEqualTo("cat compiled.txt; sleep 600");
+        assertThat(release.get("process_types").get("web").asText()).isEqualTo("python3 -m http.server $PORT");
         assertThat(release.get("process_types").get("console").asText()).isEqualTo("bash");
         assertThat(release.get("config").get("GREETING").asText()).isEqualTo("hi there");
         String image = release.get("image").asText();
@@ -85,6 +86,8 @@ class GitPushDeploysTest {
 
         api.patch("/apps/hello/config-vars", "{\"MODE\":\"fast\"}");
 
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
+                json(api.get("/apps/hello/releases/v2")).get("status").asText().equals("succeeded"));
         JsonNode v2 = json(api.get("/apps/hello/releases/v2"));
         assertThat(v2.get("description").asText()).isEqualTo("Set MODE config vars");
         assertThat(v2.get("build_number").asInt()).isEqualTo(1);

@@ -91,9 +91,16 @@ public final class TestPlatform implements AutoCloseable {
         controller = Controller.start(ControllerConfig.fromEnv(env));
     }
 
+    /** The label value on everything this platform starts in Docker. */
+    public String platformId() {
+        return controller.platformId();
+    }
+
     @Override
     public void close() {
+        String platform = controller.platformId();
         controller.close();
+        DockerCleanup.removeEverythingOf(platform);
         if (databaseUrl != null) {
             SharedPostgres.get().dropDatabase(databaseUrl);
         } else {

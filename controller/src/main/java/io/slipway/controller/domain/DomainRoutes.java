@@ -1,0 +1,36 @@
+package io.slipway.controller.domain;
+
+import io.slipway.api.CreateDomain;
+import io.slipway.controller.app.App;
+import io.slipway.controller.app.AppService;
+import io.slipway.controller.auth.BearerAuth;
+import io.slipway.controller.http.JsonIO;
+import io.slipway.controller.http.Routes;
+import io.undertow.server.RoutingHandler;
+import java.util.Map;
+
+/** {@code /apps/{app}/domains}: list, add, remove custom host names. */
+public final class DomainRoutes {
+    private final AppService apps;
+    private final DomainService domains;
+
+    public DomainRoutes(AppService apps, DomainService domains) {
+        this.apps = apps;
+        this.domains = domains;
+    }
+
+    public void register(RoutingHandler routes) {
+        routes.get("/apps/{app}/domains", ex -> JsonIO.send(ex, 200, domains.list(apps.get(Routes.param(ex, "app")))));
+        routes.post("/apps/{app}/domains", ex -> {
+            App app = apps.get(Routes.param(ex, "app"));
+            CreateDomain body = JsonIO.read(ex, CreateDomain.class);
+            JsonIO.send(ex, 201, domains.add(app, body.hostname(), BearerAuth.principal(ex).name()));
+        });
+        routes.delete("/apps/{app}/domains/{hostname}", ex -> {
+            App app = apps.get(Routes.param(ex, "app"));
+            String host = Routes.param(ex, "hostname");
+            domains.remove(app, host, BearerAuth.principal(ex).name());
+            JsonIO.send(ex, 200, Map.of("hostname", host));
+        });
+    }
+}

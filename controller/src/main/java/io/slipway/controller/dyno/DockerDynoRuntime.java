@@ -1,0 +1,154 @@
+package io.slipway.controller.dyno;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import io.slipway.controller.docker.DockerEngine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Dynos as hardened Docker containers: the app image's non-root user, every capability dropped,
+ * no-new-privileges, memory and pids limits, an init that forwards SIGTERM to the whole process
+ * group, no Docker socket, and a web port published on 127.0.0.1 only.
+ */
+public final class DockerDynoRuntime implements DynoRuntime {
+    private final DockerEngine docker;
+    private final String platform;
+
+    public DockerDynoRuntime(DockerEngine docker, String platform) {
+        this.docker = docker;
+        this.platform = platform;
+    }
+
+    @Override
+    public Container start(Spec spec) {
+        docker.removeContainer(spec.name()); // a same-named leftover would block the create
+        List<String> env = new ArrayList<>();
+        spec.env().forEach((k, v) -> env.add(k + "=" + v));
+        env.add("TINI_KILL_PROCESS_GROUP=1");
+        env.add("SLIPWAY_COMMAND=" + spec.command());
+        HostConfig host = HostConfig.newHostConfig()
+                .withInit(true)
+                .withCapDrop(Capability.ALL)
+                .withSecurityOpts(List.of("no-new-privileges"))
+                .withMemory(spec.memoryBytes())
+                .withMemorySwap(spec.memoryBytes())
+                .withPidsLimit(spec.pidsLimit());
+        var create = docker.client().createContainerCmd(spec.image())
+                .withName(spec.name())
+                .withLabels(spec.labels())
+                .withEnv(env)
+                .withWorkingDir("/app")
+                // .profile.d first, as on Heroku; then the process type's command, through bash.
+                .withEntrypoint("/bin/bash", "-c",
+                        "for f in /app/.profile.d/*.sh; do [ -r \"$f\" ] && . \"$f\"; done; exec bash -c \"$SLIPWAY_COMMAND\"");
+        if (spec.web()) {
+            ExposedPort port = ExposedPort.tcp(spec.port());
+            create.withExposedPorts(port);
+            host.withPortBindings(new PortBinding(Ports.Binding.bindIp("127.0.0.1"), port));
+        }
+        String id = create.withHostConfig(host).exec().getId();
+        docker.client().startContainerCmd(id).exec();
+        return toContainer(docker.client().inspectContainerCmd(id).exec());
+    }
+
+    @Override
+    public List<Container> list() {
+        List<Container> out = new ArrayList<>();
+        for (var c : docker.client().listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(DockerEngine.LABEL_PLATFORM, platform, DockerEngine.LABEL_ROLE, "dyno")).exec()) {
+            try {
+                out.add(toContainer(docker.client().inspectContainerCmd(c.getId()).exec()));
+            } catch (NotFoundException gone) {
+                // removed between list and inspect
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void restart(String id) {
+        try {
+            docker.client().startContainerCmd(id).exec();
+        } catch (NotModifiedException alreadyRunning) {
+            // started by someone else meanwhile: fine
+        }
+    }
+
+    @Override
+    public void restartGracefully(String id, Duration grace) {
+        docker.client().restartContainerCmd(id).withTimeout((int) grace.toSeconds()).exec();
+    }
+
+    @Override
+    public void stopAndRemove(String id, Duration grace) {
+        try {
+            docker.client().stopContainerCmd(id).withTimeout((int) grace.toSeconds()).exec();
+        } catch (NotFoundException | NotModifiedException ignored) {
+            // already stopped or gone
+        }
+        docker.removeContainer(id);
+    }
+
+    @Override
+    public boolean accepts(int hostPort) {
+        // Docker's userland proxy accepts on the published port even when nothing listens inside,
+        // then closes at once: so a connection that stays open (or answers) means the app is bound.
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), hostPort), 500);
+            s.setSoTimeout(150);
+            InputStream in = s.getInputStream();
+            try {
+                return in.read() != -1;
+            } catch (SocketTimeoutException stillOpen) {
+                return true;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Container toContainer(InspectContainerResponse c) {
+        Integer hostPort = null;
+        var ports = c.getNetworkSettings() == null ? null : c.getNetworkSettings().getPorts();
+        if (ports != null && ports.getBindings() != null) {
+            for (var e : ports.getBindings().entrySet()) {
+                if (e.getValue() != null && e.getValue().length > 0 && e.getValue()[0].getHostPortSpec() != null) {
+                    hostPort = Integer.parseInt(e.getValue()[0].getHostPortSpec());
+                }
+            }
+        }
+        var state = c.getState();
+        boolean running = Boolean.TRUE.equals(state.getRunning());
+        Long exit = state.getExitCodeLong();
+        return new Container(c.getId(), c.getName().replaceFirst("^/", ""), c.getConfig().getLabels(), running,
+                running || exit == null ? null : exit.intValue(), hostPort, instant(state.getStartedAt()),
+                instant(state.getFinishedAt()));
+    }
+
+    private static Instant instant(String s) {
+        if (s == null || s.startsWith("0001-")) {
+            return null;
+        }
+        try {
+            return Instant.parse(s);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

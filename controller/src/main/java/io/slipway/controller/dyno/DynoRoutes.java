@@ -1,0 +1,89 @@
+package io.slipway.controller.dyno;
+
+import io.slipway.api.DynoView;
+import io.slipway.api.FormationUpdate;
+import io.slipway.controller.app.App;
+import io.slipway.controller.app.AppService;
+import io.slipway.controller.auth.BearerAuth;
+import io.slipway.controller.http.ApiException;
+import io.slipway.controller.http.JsonIO;
+import io.slipway.controller.http.Routes;
+import io.slipway.controller.release.Release;
+import io.slipway.controller.release.ReleaseService;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RoutingHandler;
+import io.undertow.util.Methods;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /apps/{app}/formation} (scale) and {@code /apps/{app}/dynos} (list, restart, stop). */
+public final class DynoRoutes {
+    private final AppService apps;
+    private final FormationService formation;
+    private final DynoManager manager;
+    private final ReleaseService releases;
+
+    public DynoRoutes(AppService apps, FormationService formation, DynoManager manager, ReleaseService releases) {
+        this.apps = apps;
+        this.formation = formation;
+        this.manager = manager;
+        this.releases = releases;
+    }
+
+    public void register(RoutingHandler routes) {
+        routes.get("/apps/{app}/formation", ex -> JsonIO.send(ex, 200, formation.get(app(ex))));
+        routes.add(Methods.PATCH, "/apps/{app}/formation", ex -> {
+            App app = app(ex);
+            FormationUpdate body = JsonIO.read(ex, FormationUpdate.class);
+            var result = formation.scale(app, body.updates(), BearerAuth.principal(ex).name());
+            manager.wake();
+            JsonIO.send(ex, 200, result);
+        });
+        routes.get("/apps/{app}/dynos", ex -> {
+            App app = app(ex);
+            Map<Integer, Map<String, String>> commands = new HashMap<>();
+            List<DynoView> views = manager.dynos(app.id()).stream()
+                    .filter(r -> !r.state().equals("stopping"))
+                    .map(r -> new DynoView(r.type() + "." + r.index(), r.type(), r.state(), "v" + r.release(),
+                            commands.computeIfAbsent(r.release(), v -> processTypes(app, v)).get(r.type()),
+                            r.startedAt(), r.restarts(), r.restartAt()))
+                    .toList();
+            JsonIO.send(ex, 200, views);
+        });
+        routes.delete("/apps/{app}/dynos", ex -> restart(ex, null));
+        routes.delete("/apps/{app}/dynos/{dyno}", ex -> restart(ex, Routes.param(ex, "dyno")));
+        routes.post("/apps/{app}/dynos/{dyno}/actions/stop", ex -> {
+            App app = app(ex);
+            String dyno = Routes.param(ex, "dyno");
+            List<String> stopped = manager.stop(app.id(), app.name().value(), dyno);
+            if (stopped.isEmpty()) {
+                throw ApiException.notFound("app '" + app.name() + "' has no dyno " + dyno + "; 'slipway ps' lists them");
+            }
+            JsonIO.send(ex, 202, Map.of("stopped", stopped));
+        });
+    }
+
+    private void restart(HttpServerExchange ex, String selector) {
+        App app = app(ex);
+        List<String> restarted = manager.restart(app.id(), app.name().value(), selector);
+        if (restarted.isEmpty() && selector != null) {
+            throw ApiException.notFound("app '" + app.name() + "' has no dyno or process type " + selector
+                    + "; 'slipway ps' lists them");
+        }
+        JsonIO.send(ex, 202, Map.of("restarted", restarted));
+    }
+
+    private Map<String, String> processTypes(App app, int version) {
+        try {
+            Release r = releases.get(app, "v" + version);
+            return r.processTypes();
+        } catch (ApiException e) {
+            return Map.of();
+        }
+    }
+
+    private App app(HttpServerExchange ex) {
+        return apps.get(Routes.param(ex, "app"));
+    }
+}

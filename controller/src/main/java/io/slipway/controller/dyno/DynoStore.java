@@ -1,0 +1,160 @@
+package io.slipway.controller.dyno;
+
+import io.slipway.controller.db.Database;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The dyno manager's view of the database: what each app wants (target release, live release,
+ * formation) and the dyno rows it keeps in step with the containers, which the API and the router read.
+ */
+public final class DynoStore {
+    private final Database db;
+
+    DynoStore(Database db) {
+        this.db = db;
+    }
+
+    /** A release as the manager needs it. */
+    record ReleaseRef(int version, String image, String commit, Map<String, String> config,
+                      Map<String, String> processTypes, String status, Instant createdAt) {}
+
+    /** One app's wishes: the newest release not failed (target) and the newest that went live. */
+    record Desired(UUID appId, String app, ReleaseRef target, ReleaseRef live, Map<String, Integer> formation,
+                   Map<String, String> sizes) {}
+
+    /** A dyno row. */
+    public record Row(String containerName, String type, int index, int release, String containerId, Integer port,
+               String state, boolean routable, int restarts, Instant restartAt, Instant startedAt) {}
+
+    List<Desired> desired() {
+        return db.inTransaction(c -> {
+            Map<UUID, ReleaseRef> targets = new HashMap<>();
+            Map<UUID, ReleaseRef> lives = new HashMap<>();
+            Map<UUID, String> names = new LinkedHashMap<>();
+            try (var st = c.createStatement(); var rs = st.executeQuery("""
+                    select a.id, a.name, r.version, b.image, b.commit_sha, r.config::text, r.process_types::text,
+                           r.status, r.created_at
+                    from apps a join releases r on r.app_id = a.id join builds b on b.id = r.build_id
+                    where r.status in ('pending', 'succeeded')
+                    order by a.name, r.version desc""")) {
+                while (rs.next()) {
+                    UUID id = rs.getObject(1, UUID.class);
+                    names.put(id, rs.getString(2));
+                    ReleaseRef ref = release(rs);
+                    targets.putIfAbsent(id, ref);
+                    if (ref.status().equals("succeeded")) {
+                        lives.putIfAbsent(id, ref);
+                    }
+                }
+            }
+            Map<UUID, Map<String, Integer>> formation = new HashMap<>();
+            Map<UUID, Map<String, String>> sizes = new HashMap<>();
+            try (var st = c.createStatement(); var rs = st.executeQuery("select app_id, type, quantity, size from formation")) {
+                while (rs.next()) {
+                    UUID id = rs.getObject(1, UUID.class);
+                    formation.computeIfAbsent(id, k -> new HashMap<>()).put(rs.getString(2), rs.getInt(3));
+                    sizes.computeIfAbsent(id, k -> new HashMap<>()).put(rs.getString(2), rs.getString(4));
+                }
+            }
+            List<Desired> out = new ArrayList<>();
+            names.forEach((id, name) -> out.add(new Desired(id, name, targets.get(id), lives.get(id),
+                    formation.getOrDefault(id, Map.of()), sizes.getOrDefault(id, Map.of()))));
+            return out;
+        });
+    }
+
+    Map<String, Row> rows(UUID appId) {
+        return db.inTransaction(c -> {
+            Map<String, Row> rows = new HashMap<>();
+            try (var st = c.prepareStatement("select * from dynos where app_id = ?")) {
+                st.setObject(1, appId);
+                var rs = st.executeQuery();
+                while (rs.next()) {
+                    Row r = new Row(rs.getString("container_name"), rs.getString("type"), rs.getInt("index"),
+                            rs.getInt("release_version"), rs.getString("container_id"), (Integer) rs.getObject("port"),
+                            rs.getString("state"), rs.getBoolean("routable"), rs.getInt("restarts"),
+                            instant(rs.getTimestamp("restart_at")), instant(rs.getTimestamp("started_at")));
+                    rows.put(r.containerName(), r);
+                }
+            }
+            return rows;
+        });
+    }
+
+    /** Writes the rows that changed and deletes the ones whose containers are gone, in one transaction. */
+    void save(UUID appId, Map<String, Row> before, Map<String, Row> after) {
+        if (before.equals(after)) {
+            return;
+        }
+        db.inTransaction(c -> {
+            try (var del = c.prepareStatement("delete from dynos where container_name = ?");
+                 var up = c.prepareStatement("""
+                         insert into dynos (app_id, type, index, release_version, container_id, container_name, port,
+                                            state, routable, restarts, restart_at, started_at, updated_at)
+                         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+                         on conflict (container_name) do update set container_id = excluded.container_id,
+                             port = excluded.port, state = excluded.state, routable = excluded.routable,
+                             restarts = excluded.restarts, restart_at = excluded.restart_at,
+                             started_at = excluded.started_at, updated_at = now()""")) {
+                for (String name : before.keySet()) {
+                    if (!after.containsKey(name)) {
+                        del.setString(1, name);
+                        del.addBatch();
+                    }
+                }
+                for (Row r : after.values()) {
+                    if (r.equals(before.get(r.containerName()))) {
+                        continue;
+                    }
+                    up.setObject(1, appId);
+                    up.setString(2, r.type());
+                    up.setInt(3, r.index());
+                    up.setInt(4, r.release());
+                    up.setString(5, r.containerId());
+                    up.setString(6, r.containerName());
+                    up.setObject(7, r.port());
+                    up.setString(8, r.state());
+                    up.setBoolean(9, r.routable());
+                    up.setInt(10, r.restarts());
+                    up.setTimestamp(11, r.restartAt() == null ? null : Timestamp.from(r.restartAt()));
+                    up.setTimestamp(12, Timestamp.from(r.startedAt() == null ? Instant.now() : r.startedAt()));
+                    up.addBatch();
+                }
+                del.executeBatch();
+                up.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    void setReleaseStatus(UUID appId, int version, String status) {
+        db.inTransaction(c -> {
+            try (var st = c.prepareStatement("update releases set status = ? where app_id = ? and version = ? and status = 'pending'")) {
+                st.setString(1, status);
+                st.setObject(2, appId);
+                st.setInt(3, version);
+                return st.executeUpdate();
+            }
+        });
+    }
+
+    private static ReleaseRef release(ResultSet rs) throws SQLException {
+        return new ReleaseRef(rs.getInt(3), rs.getString(4), rs.getString(5),
+                io.slipway.controller.release.ReleaseService.map(rs.getString(6)),
+                io.slipway.controller.release.ReleaseService.map(rs.getString(7)), rs.getString(8),
+                rs.getTimestamp(9).toInstant());
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+}
