@@ -152,7 +152,7 @@ public final class DynoManager implements AutoCloseable {
                     bootFailed = true;
                 }
                 after.put(c.name(), row);
-            } else if (pendingTarget && live != null && key.release() == live.version() && !bootFailed) {
+            } else if (pendingTarget && live != null && key.release() == live.version()) {
                 // The live release keeps serving until the target's web dynos are all up.
                 after.put(c.name(), observe(d, c, key, old, now));
             } else if (!stopping.contains(c.id())) {

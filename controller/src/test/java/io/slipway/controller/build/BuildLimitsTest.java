@@ -1,6 +1,6 @@
 package io.slipway.controller.build;
 
-import static io.slipway.controller.build.GitPushDeploysTest.json;
+import static io.slipway.controller.testing.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

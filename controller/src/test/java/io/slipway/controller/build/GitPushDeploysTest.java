@@ -1,9 +1,9 @@
 package io.slipway.controller.build;
 
+import static io.slipway.controller.testing.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.slipway.api.Json;
 import io.slipway.controller.docker.DockerEngine;
 import io.slipway.controller.testing.Api;
 import io.slipway.controller.testing.GitPush;
@@ -203,11 +203,4 @@ class GitPushDeploysTest {
         return sha;
     }
 
-    static JsonNode json(Api.Response r) {
-        try {
-            return Json.mapper().readTree(r.body());
-        } catch (java.io.IOException e) {
-            throw new AssertionError("not JSON: " + r.body(), e);
-        }
-    }
 }

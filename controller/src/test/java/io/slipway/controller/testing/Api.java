@@ -69,6 +69,15 @@ public final class Api {
         }
     }
 
+    /** A response body as JSON; a body that is not JSON fails the test with the body shown. */
+    public static com.fasterxml.jackson.databind.JsonNode json(Response r) {
+        try {
+            return io.slipway.api.Json.mapper().readTree(r.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + r.body(), e);
+        }
+    }
+
     /** What came back. */
     public record Response(int status, String body, String requestId, String wwwAuthenticate) {}
 }
