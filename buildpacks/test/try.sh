@@ -92,7 +92,10 @@ chosen=""
 for bp in $list; do
     if detected=$("$bp/bin/detect" /app); then chosen=$bp; break; fi
 done
-if [ -z "$chosen" ]; then
+if [ -z "$chosen" ] && [ -n "$BUILDPACK" ]; then
+    echo " !     App not compatible with buildpack: $BUILDPACK (its bin/detect did not match)" >&2
+    exit 1
+elif [ -z "$chosen" ]; then
     echo " !     No default language could be detected for this app." >&2
     echo "       Supported: $(sed -e "s/#.*//" /buildpacks/order | xargs | sed "s/ /, /g")" >&2
     exit 1
