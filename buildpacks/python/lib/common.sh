@@ -21,3 +21,6 @@ export_env_dir() {
         export "$name=$(cat "$f")"
     done
 }
+
+# A script that stops on an unexpected error says where, rather than ending silently.
+trap 'rc=$?; echo " !     ${0##*/} stopped: line $LINENO exited with status $rc" >&2' ERR
