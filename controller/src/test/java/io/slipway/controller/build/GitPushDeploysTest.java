@@ -107,6 +107,33 @@ class GitPushDeploysTest {
     }
 
     @Test
+    void aDotBuildpacksFileRunsSeveralBuildpacksInOrder() {
+        api.patch("/apps/hello/config-vars", "{\"BUILDPACK_URL\":null}");
+        GitPush app = GitPush.init().write("hello.txt", "hi\n")
+                .write(".buildpacks", "file://" + buildpack.dir() + "\nprocfile\n")
+                .write("Procfile", "web: python3 -m http.server $PORT\n").commit("two buildpacks");
+
+        GitPush.Result push = app.push(platform.apiUrl(), "hello", platform.adminToken());
+
+        assertThat(push.exit()).as(push.output()).isZero();
+        assertThat(push.output()).contains("-----> Hello app detected").contains("-----> Procfile app detected");
+        assertThat(push.output().indexOf("Hello app detected")).isLessThan(push.output().indexOf("Procfile app detected"));
+        assertThat(json(api.get("/apps/hello/builds")).get(0).get("buildpack").asText()).isEqualTo("Hello+Procfile");
+    }
+
+    @Test
+    void aRepoNoBuildpackDetectsFailsWithTheSupportedList() {
+        api.patch("/apps/hello/config-vars", "{\"BUILDPACK_URL\":null}");
+        GitPush app = GitPush.init().write("README.md", "just words\n").commit("nothing to build");
+
+        GitPush.Result push = app.push(platform.apiUrl(), "hello", platform.adminToken());
+
+        assertThat(push.exit()).isNotZero();
+        assertThat(push.output()).contains("no buildpack supports this app. Supported: python, nodejs, java, static, procfile");
+        assertThat(json(api.get("/apps/hello/releases")).size()).isZero();
+    }
+
+    @Test
     void aFailingCompileFailsThePushWithTheReasonAndReleasesNothing() {
         GitPush app = GitPush.init().write("hello.txt", "fail\n").commit("broken");
 
