@@ -1,13 +1,6 @@
 package io.slipway.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,7 +14,6 @@ final class AppResolver {
     static final String NO_APP = "no app given: pass -a APP or run inside a checkout with a slipway git remote";
 
     private static final Pattern GIT_URL = Pattern.compile("/git/([^/]+)\\.git/*$");
-    private static final long GIT_TIMEOUT_SECONDS = 10;
 
     private AppResolver() {}
 
@@ -45,45 +37,11 @@ final class AppResolver {
 
     /** {@code git -C <cwd> config --get remote.slipway.url}; empty outside a checkout or without git. */
     static Optional<String> remoteUrl(CliContext ctx) {
-        return git(ctx, ctx.cwd(), "config", "--get", "remote." + REMOTE + ".url");
-    }
-
-    private static Optional<String> git(CliContext ctx, Path dir, String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .redirectInput(ProcessBuilder.Redirect.PIPE);
-        builder.environment().clear();
-        builder.environment().putAll(ctx.env());
-        Process process;
         try {
-            process = builder.start();
-        } catch (IOException e) {
-            return Optional.empty(); // no git installed: there is no remote to read
+            LocalGit.Result r = LocalGit.run(ctx, "config", "--get", "remote." + REMOTE + ".url");
+            return r.ok() && !r.value().isEmpty() ? Optional.of(r.value()) : Optional.empty();
+        } catch (CliException e) {
+            return Optional.empty(); // no git installed (or it hung): there is no remote to read
         }
-        try {
-            process.getOutputStream().close();
-            String output = readAll(process.getInputStream());
-            if (!process.waitFor(GIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return Optional.empty();
-            }
-            String value = output.strip();
-            return process.exitValue() == 0 && !value.isEmpty() ? Optional.of(value) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            return Optional.empty();
-        }
-    }
-
-    private static String readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        in.transferTo(buffer);
-        return buffer.toString(StandardCharsets.UTF_8);
     }
 }

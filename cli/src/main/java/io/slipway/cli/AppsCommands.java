@@ -10,8 +10,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -107,13 +105,9 @@ final class AppsCommands {
             Map<String, String> rows = new LinkedHashMap<>();
             rows.put("Git URL", info.gitUrl());
             rows.put("Web URL", info.webUrl());
-            rows.put("Created", time(info.createdAt()));
+            rows.put("Created", Times.at(info.createdAt()));
             Listing.aligned(inv.out(), rows);
             return 0;
-        }
-
-        private static String time(Instant instant) {
-            return instant == null ? "" : instant.truncatedTo(ChronoUnit.SECONDS).toString();
         }
     }
 

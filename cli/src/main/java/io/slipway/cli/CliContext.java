@@ -3,6 +3,7 @@ package io.slipway.cli;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,9 +19,10 @@ import java.util.Optional;
  * @param stdout   standard output; written as UTF-8
  * @param stderr   standard error; written as UTF-8
  * @param terminal the interactive terminal when stdin is one, for hidden prompts; empty otherwise
+ * @param clock    what "now" is, for ages like {@code (~ 5m ago)} and {@code restarting in 8 s}
  */
 public record CliContext(Map<String, String> env, Path cwd, InputStream stdin, PrintStream stdout,
-                         PrintStream stderr, Optional<Terminal> terminal) {
+                         PrintStream stderr, Optional<Terminal> terminal, Clock clock) {
 
     public CliContext {
         env = Map.copyOf(env);
@@ -29,6 +31,13 @@ public record CliContext(Map<String, String> env, Path cwd, InputStream stdin, P
         Objects.requireNonNull(stdout, "stdout");
         Objects.requireNonNull(stderr, "stderr");
         Objects.requireNonNull(terminal, "terminal");
+        Objects.requireNonNull(clock, "clock");
+    }
+
+    /** A context on the system clock. */
+    public CliContext(Map<String, String> env, Path cwd, InputStream stdin, PrintStream stdout, PrintStream stderr,
+                      Optional<Terminal> terminal) {
+        this(env, cwd, stdin, stdout, stderr, terminal, Clock.systemUTC());
     }
 
     /** A context without a terminal, as when input is piped (what tests and scripts have). */

@@ -7,6 +7,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -20,11 +23,17 @@ final class SlipwayCli {
     private final Map<String, String> env;
     private final Path cwd;
     private final String stdin;
+    private final Clock clock;
 
-    private SlipwayCli(Map<String, String> env, Path cwd, String stdin) {
+    private SlipwayCli(Map<String, String> env, Path cwd, String stdin, Clock clock) {
         this.env = Map.copyOf(env);
         this.cwd = cwd;
         this.stdin = stdin;
+        this.clock = clock;
+    }
+
+    private SlipwayCli(Map<String, String> env, Path cwd, String stdin) {
+        this(env, cwd, stdin, Clock.systemUTC());
     }
 
     /** The CLI as a user on the platform's own host has it: no login, the admin token under SLIPWAY_HOME. */
@@ -40,7 +49,12 @@ final class SlipwayCli {
     }
 
     SlipwayCli in(Path dir) {
-        return new SlipwayCli(env, dir, stdin);
+        return new SlipwayCli(env, dir, stdin, clock);
+    }
+
+    /** The CLI with its clock stopped at {@code now}, for output with ages in it. */
+    SlipwayCli at(Instant now) {
+        return new SlipwayCli(env, cwd, stdin, Clock.fixed(now, ZoneOffset.UTC));
     }
 
     SlipwayCli with(String name, String value) {
@@ -50,11 +64,11 @@ final class SlipwayCli {
         } else {
             changed.put(name, value);
         }
-        return new SlipwayCli(changed, cwd, stdin);
+        return new SlipwayCli(changed, cwd, stdin, clock);
     }
 
     SlipwayCli typing(String input) {
-        return new SlipwayCli(env, cwd, input);
+        return new SlipwayCli(env, cwd, input, clock);
     }
 
     Map<String, String> env() {
@@ -67,7 +81,8 @@ final class SlipwayCli {
         int code;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            CliContext ctx = new CliContext(env, cwd, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), o, e);
+            CliContext ctx = new CliContext(env, cwd, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), o, e,
+                    java.util.Optional.empty(), clock);
             code = Main.run(ctx, args);
         }
         return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
