@@ -59,6 +59,8 @@ public final class Main {
         cli.addSubcommand(new ConfigCommands.Set(inv));
         cli.addSubcommand(new ConfigCommands.Unset(inv));
         cli.addSubcommand(new ConfigCommands.Get(inv));
+        cli.addSubcommand(new GitCommands.Remote(inv));
+        cli.addSubcommand(new GitCommands.Credential(inv));
         cli.addSubcommand(new AccountCommands.Login(inv));
         cli.addSubcommand(new AccountCommands.Logout(inv));
         cli.addSubcommand(new AccountCommands.Whoami(inv));
