@@ -61,6 +61,10 @@ public final class Main {
         cli.addSubcommand(new ConfigCommands.Get(inv));
         cli.addSubcommand(new GitCommands.Remote(inv));
         cli.addSubcommand(new GitCommands.Credential(inv));
+        cli.addSubcommand(new BuildCommands.ListBuilds(inv));
+        cli.addSubcommand(new ReleaseCommands.ListReleases(inv));
+        cli.addSubcommand(new ReleaseCommands.Info(inv));
+        cli.addSubcommand(new ReleaseCommands.Rollback(inv));
         cli.addSubcommand(new AccountCommands.Login(inv));
         cli.addSubcommand(new AccountCommands.Logout(inv));
         cli.addSubcommand(new AccountCommands.Whoami(inv));
