@@ -65,6 +65,13 @@ public final class Main {
         cli.addSubcommand(new ReleaseCommands.ListReleases(inv));
         cli.addSubcommand(new ReleaseCommands.Info(inv));
         cli.addSubcommand(new ReleaseCommands.Rollback(inv));
+        cli.addSubcommand(new PsCommands.ListDynos(inv));
+        cli.addSubcommand(new PsCommands.Scale(inv));
+        cli.addSubcommand(new PsCommands.Restart(inv));
+        cli.addSubcommand(new PsCommands.Stop(inv));
+        cli.addSubcommand(new DomainCommands.ListDomains(inv));
+        cli.addSubcommand(new DomainCommands.Add(inv));
+        cli.addSubcommand(new DomainCommands.Remove(inv));
         cli.addSubcommand(new AccountCommands.Login(inv));
         cli.addSubcommand(new AccountCommands.Logout(inv));
         cli.addSubcommand(new AccountCommands.Whoami(inv));

@@ -62,10 +62,14 @@ abstract class AgainstPlatform {
     }
 
     static JsonNode json(SlipwayCli.Result result) {
+        return json(result.out());
+    }
+
+    static JsonNode json(String text) {
         try {
-            return Json.mapper().readTree(result.outBytes());
+            return Json.mapper().readTree(text);
         } catch (IOException e) {
-            throw new UncheckedIOException("not JSON: " + result.out(), e);
+            throw new UncheckedIOException("not JSON: " + text, e);
         }
     }
 }

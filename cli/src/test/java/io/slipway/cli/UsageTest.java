@@ -22,7 +22,9 @@ class UsageTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"apps", "apps:create", "apps:info", "apps:destroy", "config", "config:set",
-            "config:unset", "config:get", "login", "logout", "whoami", "version", "completion"})
+            "config:unset", "config:get", "login", "logout", "whoami", "version", "completion", "git:remote",
+            "git:credential", "builds", "releases", "releases:info", "rollback", "ps", "ps:scale", "ps:restart",
+            "ps:stop", "domains", "domains:add", "domains:remove"})
     void everyVerbExplainsItselfWithHelp(String verb) {
         SlipwayCli.Result r = cli().ok(verb, "--help");
         assertThat(r.out()).startsWith("Usage: slipway " + verb).contains("--help");
@@ -31,7 +33,9 @@ class UsageTest {
 
     @Test
     void theBareCommandListsEveryVerb() {
-        assertThat(cli().ok().out()).contains("apps:create", "config:get", "login", "completion", "SLIPWAY_API_URL");
+        assertThat(cli().ok().out()).contains("apps:create", "config:get", "login", "completion", "SLIPWAY_API_URL",
+                "git:remote", "builds", "releases:info", "rollback", "ps:scale", "ps:restart", "ps:stop",
+                "domains:add", "domains:remove");
     }
 
     @Test
@@ -52,6 +56,22 @@ class UsageTest {
     @Test
     void withoutAnAppAnywhereTheErrorSaysHowToGiveOne() {
         cli().run("config").failsWith(2, AppResolver.NO_APP);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"builds", "releases", "ps", "ps:restart", "domains", "rollback"})
+    void appVerbsWithoutAnAppSayHowToGiveOne(String verb) {
+        cli().run(verb).failsWith(2, AppResolver.NO_APP);
+    }
+
+    @Test
+    void verbsMissingTheirArgumentAreUsageErrors() {
+        cli().run("releases:info", "-a", "shop").failsWith(2, "vN", "releases:info --help");
+        cli().run("ps:scale", "-a", "shop").failsWith(2, "TYPE=N[:SIZE]", "ps:scale --help");
+        cli().run("ps:stop", "-a", "shop").failsWith(2, "DYNO");
+        cli().run("domains:add", "-a", "shop").failsWith(2, "HOSTNAME");
+        cli().run("domains:remove", "-a", "shop").failsWith(2, "HOSTNAME");
+        cli().run("git:credential").failsWith(2, "ACTION");
     }
 
     @Test
@@ -76,7 +96,8 @@ class UsageTest {
     void theCompletionScriptCoversEveryVerb() {
         String script = cli().ok("completion").out();
         assertThat(script).startsWith("#!/usr/bin/env bash")
-                .contains("apps:create", "apps:destroy", "config:set", "config:get", "whoami")
+                .contains("apps:create", "apps:destroy", "config:set", "config:get", "whoami", "git:remote",
+                        "releases:info", "ps:scale", "domains:remove")
                 .contains("complete -F");
     }
 
