@@ -51,6 +51,7 @@ public final class DynoManager implements AutoCloseable {
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<String> stopping = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean wakePending = new AtomicBoolean();
+    private final AtomicBoolean started = new AtomicBoolean();
 
     public DynoManager(io.slipway.controller.db.Database db, DynoRuntime runtime, Clock clock, Settings settings,
                        String platform) {
@@ -62,12 +63,13 @@ public final class DynoManager implements AutoCloseable {
     }
 
     public void start() {
+        started.set(true);
         loop.scheduleWithFixedDelay(this::tick, 0, settings.tick().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Reconcile now rather than at the next tick (after a scale, a release, a crash event). */
+    /** Reconcile now rather than at the next tick (after a scale, a release, a crash event); a no-op before {@link #start}. */
     public void wake() {
-        if (wakePending.compareAndSet(false, true)) {
+        if (started.get() && wakePending.compareAndSet(false, true)) {
             loop.execute(() -> {
                 wakePending.set(false);
                 tick();
