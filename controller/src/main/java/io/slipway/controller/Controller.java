@@ -110,7 +110,8 @@ public final class Controller implements AutoCloseable {
                     new Buildpacks(config.buildpacksDir()), builder);
             DynoManager dynos = new DynoManager(db, new DockerDynoRuntime(docker, platform.shortId()), Clock.systemUTC(),
                     new DynoManager.Settings(Duration.ofSeconds(1), config.dynoGrace(), config.bootTimeout(),
-                            new Backoff(Duration.ofSeconds(1), config.restartBackoffCap()), config.maxDynosPerType()),
+                            new Backoff(Duration.ofSeconds(1), config.restartBackoffCap()), config.maxDynosPerType(),
+                            Duration.ofSeconds(2)),
                     platform.shortId());
             FormationService formation = new FormationService(db, releases, config.maxDynosPerType());
             configVars.afterChange(dynos::wake);

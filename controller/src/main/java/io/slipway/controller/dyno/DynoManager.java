@@ -39,7 +39,8 @@ public final class DynoManager implements AutoCloseable {
     private static final Duration RESET_RESTARTS_AFTER = Duration.ofMinutes(10);
 
     /** The manager's tunables, from the controller's configuration. */
-    public record Settings(Duration tick, Duration grace, Duration bootTimeout, Backoff backoff, int maxPerType) {}
+    public record Settings(Duration tick, Duration grace, Duration bootTimeout, Backoff backoff, int maxPerType,
+                           Duration drain) {}
 
     private final DynoStore store;
     private final DynoRuntime runtime;
@@ -237,7 +238,12 @@ public final class DynoManager implements AutoCloseable {
         log.info("app={} dyno={} stopping: {}", app, c.name(), why);
         background.execute(() -> {
             try {
+                // Its row is gone (so routers drop it) before the stop: let them hear that first, and
+                // let requests already on their way finish, then SIGTERM.
+                Thread.sleep(settings.drain().toMillis());
                 runtime.stopAndRemove(c.id(), settings.grace());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 log.warn("app={} dyno={} stop failed: {}", app, c.name(), e.getMessage());
             } finally {

@@ -38,7 +38,7 @@ class DynoManagerDecisionsTest {
         db = Database.open(DatabaseUrl.parse(url), Duration.ofSeconds(3), Duration.ofSeconds(10));
         runtime = new FakeRuntime(clock);
         manager = new DynoManager(db, runtime, clock, new DynoManager.Settings(Duration.ofHours(1), Duration.ofSeconds(1),
-                Duration.ofSeconds(60), new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(8)), 20), "test");
+                Duration.ofSeconds(60), new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(8)), 20, Duration.ZERO), "test");
         releases = new ReleaseService(db);
         app = new AppService(db).create(Optional.of(new AppName("shop")), "test");
     }
