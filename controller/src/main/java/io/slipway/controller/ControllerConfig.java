@@ -135,7 +135,13 @@ public record ControllerConfig(
 
     /** The git remote of an app, on the API port. */
     public String gitUrl(String app) {
-        return "http://" + bind + ":" + apiPort + "/git/" + app + ".git";
+        return apiUrl() + "/git/" + app + ".git";
+    }
+
+    /** Where clients reach the API: the bind address, or loopback when it binds every address. */
+    public String apiUrl() {
+        String host = bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]") ? "127.0.0.1" : bind;
+        return "http://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + apiPort;
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {
