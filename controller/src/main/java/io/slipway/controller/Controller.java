@@ -114,10 +114,12 @@ public final class Controller implements AutoCloseable {
                             Duration.ofSeconds(2)),
                     platform.shortId());
             FormationService formation = new FormationService(db, releases, config.maxDynosPerType());
+            // Destroying an app: its dynos stop first, then its images, cache volume and repository go.
+            apps.onDestroy(app -> dynos.removeApp(app.name().value()));
+            apps.onDestroy(app -> builder.forgetApp(app.name().value()));
             configVars.afterChange(dynos::wake);
             GitRepositories repos = new GitRepositories(config.home().resolve("git"));
             apps.onDestroy(app -> repos.delete(app.name()));
-            apps.onDestroy(app -> builder.forgetApp(app.name().value()));
 
             var routes = Routes.table();
             new HealthRoutes(db).register(routes);

@@ -61,7 +61,25 @@ public final class StackImages {
             }
         }
         ready = new Images(build, run);
+        pruneOlderStacks(Set.of(build, run));
         return ready;
+    }
+
+    /** Stack images of earlier definitions are a gigabyte each: drop them once the current ones exist. */
+    private void pruneOlderStacks(Set<String> current) {
+        for (var image : docker.client().listImagesCmd().withLabelFilter(Map.of(DockerEngine.LABEL_ROLE, "stack")).exec()) {
+            String[] tags = image.getRepoTags() == null ? new String[0] : image.getRepoTags();
+            boolean stale = tags.length > 0 && java.util.Arrays.stream(tags).allMatch(t ->
+                    (t.startsWith("slipway/stack-build:") || t.startsWith("slipway/stack-run:")) && !current.contains(t));
+            if (stale) {
+                try {
+                    docker.client().removeImageCmd(image.getId()).exec();
+                    log.info("removed the outdated stack image {}", String.join(", ", tags));
+                } catch (RuntimeException inUse) {
+                    // a dyno of an older release still runs on it: keep it for now
+                }
+            }
+        }
     }
 
     private void bootstrap(String tag, BuildOutput out) {

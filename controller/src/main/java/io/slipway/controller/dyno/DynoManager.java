@@ -319,6 +319,29 @@ public final class DynoManager implements AutoCloseable {
         return "pending";
     }
 
+    /** Stops and removes every dyno of an app that is being destroyed, before its image goes. */
+    public void removeApp(String app) {
+        List<java.util.concurrent.Future<?>> stops = new ArrayList<>();
+        for (DynoRuntime.Container c : runtime.list()) {
+            if (app.equals(c.labels().get(DockerEngine.LABEL_APP)) && stopping.add(c.id())) {
+                stops.add(background.submit(() -> {
+                    try {
+                        runtime.stopAndRemove(c.id(), settings.grace());
+                    } finally {
+                        stopping.remove(c.id());
+                    }
+                }));
+            }
+        }
+        for (var f : stops) {
+            try {
+                f.get();
+            } catch (Exception e) {
+                log.warn("app={} a dyno did not stop cleanly: {}", app, e.getMessage());
+            }
+        }
+    }
+
     /** The app's dynos as last reconciled. */
     public List<DynoStore.Row> dynos(UUID appId) {
         return store.rows(appId).values().stream()
