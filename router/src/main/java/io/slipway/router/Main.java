@@ -3,7 +3,7 @@ package io.slipway.router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The router process. */
+/** The router process: settings from the environment, then serve until stopped. */
 public final class Main {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 

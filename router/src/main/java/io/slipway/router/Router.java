@@ -2,29 +2,99 @@ package io.slipway.router;
 
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.predicate.Predicates;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.proxy.ProxyHandler;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.Options;
 
-/** A running router: one Undertow listener in front of {@link RouterHandler}. */
+/**
+ * A running router: one Undertow listener in front of the handler chain, the route table kept in
+ * step with the database, and keep-alive pools to the dynos. The chain, top to bottom:
+ * {@link RequestGuard} (framing, Host, header size) → {@link RouterHandler} (platform or app) →
+ * {@link PlatformHandler} | {@link AppRouter} → Undertow's {@link ProxyHandler} over {@link DynoProxyClient}.
+ */
 public final class Router implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
 
-    private final Undertow server;
+    // ---- tunables, gathered in one block --------------------------------------------------------
+    /** Headers past this answer 431 (Heroku allows 8 KiB per header line; browsers rarely send 16 KiB in all). */
+    static final int MAX_HEADER_BYTES = 32 * 1024;
+    /** Undertow's parser limit for the request line and headers together; past it the connection is closed with a bare 400. */
+    static final int PARSER_LIMIT_BYTES = 128 * 1024;
+    /** A keep-alive client connection idle this long is closed (ms). */
+    static final int IDLE_CLIENT_MILLIS = 75_000;
+    /** A client that takes this long to send its request line and headers is cut off (ms). */
+    static final int PARSE_TIMEOUT_MILLIS = 30_000;
+    /** The proxy never blocks: IO threads do all the work, one per core unless SLIPWAY_ROUTER_IO_THREADS says otherwise. */
+    static final int WORKER_THREADS = 2;
 
-    private Router(Undertow server) {
+    private final Undertow server;
+    private final RouteSync sync;
+    private final DynoPools pools;
+    private final StdoutRequestLog ownLog;
+
+    private Router(Undertow server, RouteSync sync, DynoPools pools, StdoutRequestLog ownLog) {
         this.server = server;
+        this.sync = sync;
+        this.pools = pools;
+        this.ownLog = ownLog;
     }
 
+    /** A router writing its request lines to stdout. */
     public static Router start(RouterConfig config) {
-        Undertow server = Undertow.builder()
-                .addHttpListener(config.port(), config.bind())
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 32 * 1024)
-                .setHandler(new RouterHandler(config))
+        StdoutRequestLog requestLog = new StdoutRequestLog();
+        return start(config, requestLog, requestLog);
+    }
+
+    /** A router writing its request lines to {@code requestLog}. */
+    public static Router start(RouterConfig config, RequestLog requestLog) {
+        return start(config, requestLog, null);
+    }
+
+    private static Router start(RouterConfig config, RequestLog requestLog, StdoutRequestLog ownLog) {
+        RouteTable routes = new RouteTable();
+        DynoPools pools = new DynoPools(DynoPool.Tuning.DEFAULT);
+        RouteSync[] syncRef = new RouteSync[1];
+        Metrics metrics = new Metrics(routes, () -> syncRef[0] != null && syncRef[0].connected());
+        RouteSync sync = new RouteSync(config.database(), routes, () -> pools.retainOnly(routes.backends()));
+        syncRef[0] = sync;
+
+        HttpHandler proxy = ProxyHandler.builder()
+                .setProxyClient(new DynoProxyClient(pools))
+                .setMaxRequestTime(-1)                 // the dyno timeout is AppRouter's: time to first byte, not to the last
+                .setMaxConnectionRetries(0)            // DynoProxyClient retries, and only failed connects
+                .setIdempotentRequestPredicate(Predicates.falsePredicate()) // never resend a request a dyno may have seen
+                .setReuseXForwarded(false)
+                .setRewriteHostHeader(false)
                 .build();
+        HttpHandler chain = new RequestGuard(MAX_HEADER_BYTES,
+                new RouterHandler(config.domain(),
+                        new PlatformHandler(config.domain(), metrics),
+                        new AppRouter(config.domain(), routes, config.timeout(), proxy, requestLog, metrics)));
+
+        Undertow.Builder builder = Undertow.builder()
+                .addHttpListener(config.port(), config.bind())
+                .setWorkerThreads(WORKER_THREADS)
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, PARSER_LIMIT_BYTES)
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, IDLE_CLIENT_MILLIS)
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, PARSE_TIMEOUT_MILLIS)
+                .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
+                .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
+                .setSocketOption(Options.BACKLOG, 1024)
+                .setHandler(chain);
+        int ioThreads = Integer.getInteger("slipway.router.ioThreads", 0);
+        if (ioThreads > 0) {
+            builder.setIoThreads(ioThreads);
+        }
+        Undertow server = builder.build();
         server.start();
-        Router router = new Router(server);
-        log.info("router listening on http://{}:{} for *.{}", config.bind(), router.port(), config.domain());
+        sync.start();
+        Router router = new Router(server, sync, pools, ownLog);
+        log.info("router listening on http://{}:{} for *.{} (dyno timeout {} ms); routes from {}",
+                config.bind(), router.port(), config.domain(), config.timeout().toMillis(), config.database().describe());
         return router;
     }
 
@@ -35,5 +105,10 @@ public final class Router implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        sync.close();
+        pools.close();
+        if (ownLog != null) {
+            ownLog.close();
+        }
     }
 }

@@ -1,18 +1,45 @@
 package io.slipway.router;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 
-/** The router's settings, from the same environment variables as the rest of the platform. */
-public record RouterConfig(String bind, int port, String domain) {
+/**
+ * The router's settings, from the same environment variables as the rest of the platform,
+ * validated once at start.
+ *
+ * @param bind     the address to listen on ({@code SLIPWAY_BIND})
+ * @param port     the port to listen on ({@code SLIPWAY_ROUTER_PORT}); 0 picks a free one (tests)
+ * @param domain   apps answer at {@code <app>.<domain>} ({@code SLIPWAY_DOMAIN})
+ * @param database where the routes are ({@code DATABASE_URL}, else the embedded one under {@code SLIPWAY_HOME})
+ * @param timeout  how long a dyno has to start answering before the router gives up with H12
+ *                 ({@code SLIPWAY_ROUTER_TIMEOUT}, seconds or a number with ms/s/m)
+ */
+public record RouterConfig(String bind, int port, String domain, RouteDatabase database, Duration timeout) {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     public RouterConfig {
-        if (port < 1 || port > 65535) {
+        if (bind == null || bind.isBlank()) {
+            throw new IllegalArgumentException("SLIPWAY_BIND must be an address to listen on, e.g. 127.0.0.1");
+        }
+        if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("SLIPWAY_ROUTER_PORT must be a port number (1-65535), got " + port);
         }
         if (domain == null || domain.isBlank()) {
             throw new IllegalArgumentException("SLIPWAY_DOMAIN must not be empty");
         }
-        domain = domain.toLowerCase(java.util.Locale.ROOT);
+        domain = domain.trim().toLowerCase(Locale.ROOT);
+        if (HostName.parse(domain) == null) {
+            throw new IllegalArgumentException("SLIPWAY_DOMAIN must be a host name such as localhost or apps.example.com, got '" + domain + "'");
+        }
+        if (database == null) {
+            throw new IllegalArgumentException("the router needs a database to read routes from");
+        }
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("SLIPWAY_ROUTER_TIMEOUT must be a positive duration, got " + timeout);
+        }
     }
 
     public static RouterConfig fromEnv(Map<String, String> env) {
@@ -23,7 +50,42 @@ public record RouterConfig(String bind, int port, String domain) {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("SLIPWAY_ROUTER_PORT must be a port number, got '" + raw + "'");
         }
+        if (port == 0) {
+            throw new IllegalArgumentException("SLIPWAY_ROUTER_PORT must be a port number (1-65535), got 0");
+        }
         return new RouterConfig(env.getOrDefault("SLIPWAY_BIND", "127.0.0.1"), port,
-                env.getOrDefault("SLIPWAY_DOMAIN", "localhost"));
+                env.getOrDefault("SLIPWAY_DOMAIN", "localhost"), RouteDatabase.fromEnv(env),
+                parseTimeout(env.get("SLIPWAY_ROUTER_TIMEOUT")));
+    }
+
+    /** {@code 30}, {@code 30s}, {@code 1500ms} or {@code 2m}; unset means 30 s. */
+    static Duration parseTimeout(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return DEFAULT_TIMEOUT;
+        }
+        String s = raw.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (s.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).trim()));
+            }
+            if (s.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1).trim()));
+            }
+            if (s.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1).trim()));
+            }
+            return Duration.ofSeconds(Long.parseLong(s));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("SLIPWAY_ROUTER_TIMEOUT must be seconds (30) or a duration like 30s, 1500ms, 2m; got '" + raw + "'");
+        }
+    }
+
+    /** Where the router's home would be, for messages. */
+    static Path defaultHome(Map<String, String> env) {
+        String home = env.get("SLIPWAY_HOME");
+        if (home != null && !home.isBlank()) {
+            return Path.of(home);
+        }
+        return Path.of(System.getProperty("user.home"), ".slipway");
     }
 }

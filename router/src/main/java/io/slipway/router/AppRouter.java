@@ -1,0 +1,134 @@
+package io.slipway.router;
+
+import io.undertow.server.DefaultResponseListener;
+import io.undertow.server.ExchangeCompletionListener;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.WorkerUtils;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.xnio.IoUtils;
+
+/**
+ * Host → app → one of its web dynos. Answers itself when there is nowhere to send the request
+ * (no such app, no web dynos, all crashed); otherwise adds the request id and {@code Via}, arms
+ * the dyno timeout, and hands the request to the proxy. Every request that names an app ends in
+ * one log line and the app's metrics.
+ */
+final class AppRouter implements HttpHandler {
+    static final HttpString X_REQUEST_ID = HttpString.tryFromString("X-Request-Id");
+    static final HttpString VIA = HttpString.tryFromString("Via");
+    static final HttpString FORWARDED = HttpString.tryFromString("Forwarded");
+    static final String VIA_SLIPWAY = "1.1 slipway";
+
+    private final String domain;
+    private final RouteTable routes;
+    private final Duration timeout;
+    private final HttpHandler proxy;
+    private final RequestLog requestLog;
+    private final Metrics metrics;
+    private final DefaultResponseListener errorAnswer = AppRouter::answerProxyFailure;
+    private final ExchangeCompletionListener completion = this::completed;
+
+    AppRouter(String domain, RouteTable routes, Duration timeout, HttpHandler proxy, RequestLog requestLog, Metrics metrics) {
+        this.domain = domain;
+        this.routes = routes;
+        this.timeout = timeout;
+        this.proxy = proxy;
+        this.requestLog = requestLog;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        long start = System.nanoTime();
+        HostName host = HostName.parse(exchange.getRequestHeaders().getFirst(Headers.HOST));
+        if (!routes.loaded()) {
+            metrics.unrouted(RouterError.ROUTES_UNAVAILABLE.status);
+            ErrorPage.send(exchange, RouterError.ROUTES_UNAVAILABLE);
+            return;
+        }
+        AppRoute route = routes.lookup(host, domain);
+        if (route == null) {
+            metrics.unrouted(RouterError.NO_SUCH_APP.status);
+            String app = host.appUnder(domain);
+            ErrorPage.send(exchange, RouterError.NO_SUCH_APP, "There is no app at " + host.name() + ". "
+                    + (app != null ? "Create it with 'slipway apps:create " + app + "' and push to it" : "Add it with 'slipway domains:add " + host.name() + "'")
+                    + ", or check the address.");
+            return;
+        }
+        HeaderMap request = exchange.getRequestHeaders();
+        Forwarding f = new Forwarding(route, RequestIds.keepOrCreate(request.getFirst(X_REQUEST_ID)), start);
+        exchange.putAttachment(Forwarding.KEY, f);
+        exchange.addExchangeCompleteListener(completion);
+        exchange.getResponseHeaders().put(X_REQUEST_ID, f.requestId);
+
+        RouterError unavailable = route.unavailable();
+        if (unavailable != null) {
+            f.error = unavailable;
+            ErrorPage.send(exchange, unavailable);
+            return;
+        }
+
+        request.put(X_REQUEST_ID, f.requestId);
+        String via = request.getFirst(VIA);
+        request.put(VIA, via == null || via.isBlank() ? VIA_SLIPWAY : via + ", " + VIA_SLIPWAY);
+        // The router is the platform's edge: what the client claims about earlier hops is not passed on
+        // (the proxy sets X-Forwarded-For/Proto/Port/Host from the connection and the Host header).
+        request.remove(Headers.X_FORWARDED_HOST);
+        request.remove(FORWARDED);
+
+        exchange.addDefaultResponseListener(errorAnswer);
+        exchange.addResponseWrapper((factory, ex) -> {
+            f.responseStarted = true;
+            f.cancelDeadline();
+            return factory.create();
+        });
+        f.deadline = WorkerUtils.executeAfter(exchange.getIoThread(), () -> timedOut(exchange, f), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        proxy.handleRequest(exchange);
+    }
+
+    /** H12: the dyno had {@link #timeout} to start its response. */
+    private static void timedOut(HttpServerExchange exchange, Forwarding f) {
+        f.deadline = null;
+        if (f.responseStarted || exchange.isComplete()) {
+            return;
+        }
+        f.error = RouterError.TIMEOUT;
+        if (f.connection != null) {
+            // The proxy sees the connection fail and ends the exchange; answerProxyFailure writes the 504.
+            IoUtils.safeClose(f.connection);
+        } else {
+            ErrorPage.send(exchange, RouterError.TIMEOUT); // still connecting
+        }
+    }
+
+    /** The proxy ended the exchange without a dyno's response: say why, in the router's words. */
+    private static boolean answerProxyFailure(HttpServerExchange exchange) {
+        if (!exchange.isResponseChannelAvailable()) {
+            return false; // a dyno's response is (being) sent
+        }
+        Forwarding f = Forwarding.of(exchange);
+        if (f.error == null) {
+            f.error = exchange.getStatusCode() == 504 ? RouterError.TIMEOUT : RouterError.CLOSED_WITHOUT_RESPONSE;
+        }
+        ErrorPage.send(exchange, f.error);
+        return true;
+    }
+
+    /** One log line and the metrics, once the exchange is over (for an upgrade: once it is upgraded). */
+    private void completed(HttpServerExchange exchange, ExchangeCompletionListener.NextListener next) {
+        try {
+            Forwarding f = Forwarding.of(exchange);
+            f.cancelDeadline();
+            long end = System.nanoTime();
+            metrics.record(f.route.app(), exchange.getStatusCode(), end - f.startNanos);
+            requestLog.log(f.route.app(), RequestLine.format(exchange, f, end));
+        } finally {
+            next.proceed();
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.slipway.router;
+
+import io.undertow.client.UndertowClient;
+import io.undertow.server.handlers.proxy.ConnectionPoolManager;
+import io.undertow.server.handlers.proxy.ProxyConnectionPool;
+import java.net.URI;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.OptionMap;
+
+/**
+ * Keep-alive connections to one dyno (Undertow's pool, one set per IO thread), and whether the
+ * dyno is in rotation: a dyno that refused a connection sits out for {@link Tuning#cooldown()}.
+ */
+final class DynoPool implements ConnectionPoolManager {
+    private static final Logger log = LoggerFactory.getLogger(DynoPool.class);
+
+    private final Backend backend;
+    private final Tuning tuning;
+    private final ProxyConnectionPool pool;
+    private volatile long outUntil; // System.nanoTime() deadline; 0 = in rotation
+
+    DynoPool(Backend backend, Tuning tuning, OptionMap clientOptions) {
+        this.backend = backend;
+        this.tuning = tuning;
+        // Loopback only: dynos publish their port on 127.0.0.1 and nothing else is ever a target.
+        this.pool = new ProxyConnectionPool(this, URI.create("http://127.0.0.1:" + backend.port()),
+                UndertowClient.getInstance(), clientOptions);
+    }
+
+    Backend backend() {
+        return backend;
+    }
+
+    ProxyConnectionPool connections() {
+        return pool;
+    }
+
+    /** In rotation: never failed, or its time out is over. */
+    boolean inRotation() {
+        long until = outUntil;
+        return until == 0 || System.nanoTime() - until >= 0;
+    }
+
+    void close() {
+        pool.close();
+    }
+
+    // ---- ConnectionPoolManager: how Undertow's pool tells us a connection could not be made ----
+
+    @Override
+    public boolean handleError() {
+        boolean wasIn = inRotation();
+        outUntil = System.nanoTime() + tuning.cooldown().toNanos();
+        if (wasIn) {
+            log.warn("{}: connection to 127.0.0.1:{} failed; out of rotation for {} ms",
+                    backend, backend.port(), tuning.cooldown().toMillis());
+        }
+        return false;
+    }
+
+    @Override
+    public boolean clearError() {
+        outUntil = 0;
+        return true;
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return inRotation();
+    }
+
+    @Override
+    public int getProblemServerRetry() {
+        return -1; // no background probing: the next request after the cooldown tries again
+    }
+
+    @Override
+    public int getMaxConnections() {
+        return tuning.maxConnectionsPerThread();
+    }
+
+    @Override
+    public int getMaxCachedConnections() {
+        return tuning.idleConnectionsPerThread();
+    }
+
+    @Override
+    public int getSMaxConnections() {
+        return 0; // every idle connection may time out
+    }
+
+    @Override
+    public long getTtl() {
+        return tuning.idleTimeout().toMillis();
+    }
+
+    @Override
+    public int getMaxQueueSize() {
+        return tuning.queuePerThread();
+    }
+
+    /** The knobs of the dyno connection pools, gathered in one place. */
+    record Tuning(int maxConnectionsPerThread, int idleConnectionsPerThread, int queuePerThread,
+                  Duration idleTimeout, Duration cooldown) {
+        static final Tuning DEFAULT = new Tuning(512, 128, 1024, Duration.ofSeconds(60), Duration.ofSeconds(5));
+
+        Tuning {
+            if (maxConnectionsPerThread < 1 || idleConnectionsPerThread < 0 || queuePerThread < 0) {
+                throw new IllegalArgumentException("pool sizes must be positive: " + maxConnectionsPerThread + "/" + idleConnectionsPerThread + "/" + queuePerThread);
+            }
+        }
+    }
+}

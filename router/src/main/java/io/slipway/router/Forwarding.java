@@ -1,0 +1,52 @@
+package io.slipway.router;
+
+import io.undertow.client.ClientConnection;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
+import org.xnio.XnioExecutor;
+
+/**
+ * The state of one request on its way to a dyno, attached to the exchange: which app and dyno,
+ * the timings for the log line, and the error the router answers with if it comes to that.
+ * Touched only on the exchange's IO thread.
+ */
+final class Forwarding {
+    static final AttachmentKey<Forwarding> KEY = AttachmentKey.create(Forwarding.class);
+
+    final AppRoute route;
+    final String requestId;
+    final long startNanos;
+    Backend dyno;
+    long connectStartNanos;
+    long connectedNanos;
+    RouterError error;
+    ClientConnection connection;
+    XnioExecutor.Key deadline;
+    boolean responseStarted;
+
+    Forwarding(AppRoute route, String requestId, long startNanos) {
+        this.route = route;
+        this.requestId = requestId;
+        this.startNanos = startNanos;
+    }
+
+    static Forwarding of(HttpServerExchange exchange) {
+        return exchange.getAttachment(KEY);
+    }
+
+    long connectMillis() {
+        return connectedNanos == 0 ? 0 : (connectedNanos - connectStartNanos) / 1_000_000;
+    }
+
+    /** From the dyno connection to the end of the response; 0 when no dyno was reached. */
+    long serviceMillis(long endNanos) {
+        return connectedNanos == 0 ? 0 : (endNanos - connectedNanos) / 1_000_000;
+    }
+
+    void cancelDeadline() {
+        if (deadline != null) {
+            deadline.remove();
+            deadline = null;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.slipway.router;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+
+/**
+ * Refuses requests whose framing or Host cannot be trusted, before anything is forwarded: both
+ * Content-Length and Transfer-Encoding (request smuggling), a transfer coding other than chunked,
+ * several or non-numeric Content-Lengths, a missing or malformed Host (400), and headers larger
+ * than {@link #maxHeaderBytes} (431). Undertow itself closes the connection with a bare 400 past
+ * its own, higher, parser limit and on a duplicate Host.
+ */
+final class RequestGuard implements HttpHandler {
+    private final int maxHeaderBytes;
+    private final HttpHandler next;
+
+    RequestGuard(int maxHeaderBytes, HttpHandler next) {
+        this.maxHeaderBytes = maxHeaderBytes;
+        this.next = next;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        HeaderMap headers = exchange.getRequestHeaders();
+        HeaderValues te = headers.get(Headers.TRANSFER_ENCODING);
+        HeaderValues cl = headers.get(Headers.CONTENT_LENGTH);
+        if (te != null && cl != null) {
+            ErrorPage.send(exchange, RouterError.BAD_REQUEST, "The request has both Content-Length and Transfer-Encoding.");
+            return;
+        }
+        if (te != null && (te.size() != 1 || !te.getFirst().trim().equalsIgnoreCase("chunked"))) {
+            ErrorPage.send(exchange, RouterError.BAD_REQUEST, "The only Transfer-Encoding the router accepts is chunked.");
+            return;
+        }
+        if (cl != null && (cl.size() != 1 || !isLength(cl.getFirst()))) {
+            ErrorPage.send(exchange, RouterError.BAD_REQUEST, "The request's Content-Length is not one number.");
+            return;
+        }
+        if (headerBytes(headers) > maxHeaderBytes) {
+            ErrorPage.send(exchange, RouterError.HEADERS_TOO_LARGE,
+                    "The request's headers are larger than " + maxHeaderBytes / 1024 + " KiB, so it was not passed on to any app.");
+            return;
+        }
+        if (HostName.parse(headers.getFirst(Headers.HOST)) == null) {
+            ErrorPage.send(exchange, RouterError.BAD_REQUEST, "The request has no valid Host header.");
+            return;
+        }
+        next.handleRequest(exchange);
+    }
+
+    private static boolean isLength(String s) {
+        int n = s.length();
+        if (n == 0 || n > 18) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The headers as they came on the wire: "Name: value\r\n" each. */
+    private static long headerBytes(HeaderMap headers) {
+        long total = 0;
+        for (HeaderValues values : headers) {
+            int name = values.getHeaderName().length() + 4;
+            for (String v : values) {
+                total += name + v.length();
+            }
+        }
+        return total;
+    }
+}

@@ -1,0 +1,65 @@
+package io.slipway.router;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.net.InetSocketAddress;
+
+/**
+ * The router's logfmt line for one request, worded as Heroku's router words it:
+ * {@code at=info method=GET path="/" host=shop.localhost request_id=… fwd="127.0.0.1" dyno=web.1
+ * connect=1ms service=12ms status=200 bytes=1234 protocol=http}; errors start
+ * {@code at=error code=H12 desc="Request timeout"}.
+ */
+final class RequestLine {
+    private RequestLine() {}
+
+    static String format(HttpServerExchange exchange, Forwarding f, long endNanos) {
+        StringBuilder b = new StringBuilder(256);
+        if (f.error != null) {
+            b.append("at=error code=").append(f.error.code).append(" desc=\"").append(f.error.desc).append("\" ");
+        } else {
+            b.append("at=info ");
+        }
+        b.append("method=").append(exchange.getRequestMethod());
+        b.append(" path=\"");
+        quoted(b, exchange.getRequestURI());
+        String qs = exchange.getQueryString();
+        if (qs != null && !qs.isEmpty()) {
+            b.append('?');
+            quoted(b, qs);
+        }
+        b.append("\" host=");
+        quoted(b, String.valueOf(exchange.getRequestHeaders().getFirst(Headers.HOST)));
+        b.append(" request_id=").append(f.requestId);
+        b.append(" fwd=\"").append(clientAddress(exchange)).append('"');
+        b.append(" dyno=").append(f.dyno != null ? f.dyno.name() : "");
+        b.append(" connect=").append(f.connectMillis()).append("ms");
+        b.append(" service=").append(f.serviceMillis(endNanos)).append("ms");
+        b.append(" status=").append(exchange.getStatusCode());
+        b.append(" bytes=").append(exchange.getResponseBytesSent());
+        b.append(" protocol=").append(exchange.getRequestScheme());
+        return b.toString();
+    }
+
+    static String clientAddress(HttpServerExchange exchange) {
+        InetSocketAddress a = exchange.getSourceAddress();
+        if (a == null) {
+            return "";
+        }
+        return a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+    }
+
+    /** Inside quotes: no quote, backslash or control character can break the line apart. */
+    private static void quoted(StringBuilder b, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x7f) {
+                b.append(String.format("\\x%02x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+    }
+}

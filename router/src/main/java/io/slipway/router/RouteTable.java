@@ -1,0 +1,79 @@
+package io.slipway.router;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The routes in memory: app name → {@link AppRoute}, custom host name → app. Readers (every
+ * request) see an immutable snapshot without locking; {@link RouteSync} replaces it, whole or one
+ * app at a time.
+ */
+final class RouteTable {
+    private record Snapshot(Map<String, AppRoute> apps, Map<String, String> hosts) {}
+
+    private volatile Snapshot snapshot;
+
+    /** False until the first load from the database succeeded. */
+    boolean loaded() {
+        return snapshot != null;
+    }
+
+    /** The app a host name belongs to: a custom domain first, then {@code <app>.<domain>}; null when none. */
+    AppRoute lookup(HostName host, String domain) {
+        Snapshot s = snapshot;
+        if (s == null) {
+            return null;
+        }
+        String app = s.hosts.get(host.name());
+        if (app == null) {
+            app = host.appUnder(domain);
+        }
+        return app == null ? null : s.apps.get(app);
+    }
+
+    AppRoute app(String name) {
+        Snapshot s = snapshot;
+        return s == null ? null : s.apps.get(name);
+    }
+
+    Collection<AppRoute> apps() {
+        Snapshot s = snapshot;
+        return s == null ? java.util.List.of() : s.apps.values();
+    }
+
+    /** Every backend in any route: the connection pools of all others can go. */
+    Set<Backend> backends() {
+        Set<Backend> all = new HashSet<>();
+        for (AppRoute r : apps()) {
+            all.addAll(r.backends());
+        }
+        return all;
+    }
+
+    synchronized void replaceAll(Map<String, AppRoute> apps, Map<String, String> hosts) {
+        snapshot = new Snapshot(Map.copyOf(apps), Map.copyOf(hosts));
+    }
+
+    /** Replaces one app's route and host names; a null route means the app is gone. */
+    synchronized void replaceApp(String app, AppRoute route, Set<String> hostNames) {
+        Snapshot s = snapshot;
+        if (s == null) {
+            return; // nothing loaded yet: the full load that comes first will include it
+        }
+        Map<String, AppRoute> apps = new HashMap<>(s.apps);
+        Map<String, String> hosts = new HashMap<>(s.hosts);
+        hosts.values().removeIf(app::equals);
+        if (route == null) {
+            apps.remove(app);
+        } else {
+            apps.put(app, route);
+            for (String h : hostNames) {
+                hosts.put(h, app);
+            }
+        }
+        snapshot = new Snapshot(Map.copyOf(apps), Map.copyOf(hosts));
+    }
+}
