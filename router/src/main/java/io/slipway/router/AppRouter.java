@@ -45,7 +45,7 @@ final class AppRouter implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         long start = System.nanoTime();
-        HostName host = HostName.parse(exchange.getRequestHeaders().getFirst(Headers.HOST));
+        HostName host = HostName.of(exchange);
         if (!routes.loaded()) {
             metrics.unrouted(RouterError.ROUTES_UNAVAILABLE.status);
             ErrorPage.send(exchange, RouterError.ROUTES_UNAVAILABLE);

@@ -44,10 +44,12 @@ final class RequestGuard implements HttpHandler {
                     "The request's headers are larger than " + maxHeaderBytes / 1024 + " KiB, so it was not passed on to any app.");
             return;
         }
-        if (HostName.parse(headers.getFirst(Headers.HOST)) == null) {
+        HostName host = HostName.parse(headers.getFirst(Headers.HOST));
+        if (host == null) {
             ErrorPage.send(exchange, RouterError.BAD_REQUEST, "The request has no valid Host header.");
             return;
         }
+        exchange.putAttachment(HostName.KEY, host);
         next.handleRequest(exchange);
     }
 

@@ -2,7 +2,6 @@ package io.slipway.router;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
 
 /** Decides what a request is for: the router's own endpoints on the bare domain, or an app by its Host. */
 final class RouterHandler implements HttpHandler {
@@ -18,8 +17,7 @@ final class RouterHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        HostName host = HostName.parse(exchange.getRequestHeaders().getFirst(Headers.HOST));
-        if (host != null && host.isPlatform(domain)) {
+        if (HostName.of(exchange).isPlatform(domain)) {
             platform.handleRequest(exchange);
         } else {
             apps.handleRequest(exchange);
