@@ -24,7 +24,10 @@ import io.slipway.controller.dyno.FormationService;
 import java.time.Clock;
 import io.slipway.controller.git.GitRepositories;
 import io.slipway.controller.git.GitRoutes;
+import io.slipway.controller.logs.LogSink;
 import io.slipway.controller.release.ReleaseRoutes;
+import io.slipway.controller.run.OneOffDynos;
+import io.slipway.controller.run.RunRoutes;
 import io.slipway.controller.release.ReleaseService;
 import io.slipway.controller.config.ConfigService;
 import io.slipway.controller.db.Database;
@@ -114,6 +117,9 @@ public final class Controller implements AutoCloseable {
                             Duration.ofSeconds(2)),
                     platform.shortId());
             FormationService formation = new FormationService(db, releases, config.maxDynosPerType());
+            LogSink logs = LogSink.NULL;
+            OneOffDynos runs = new OneOffDynos(db, docker, releases, logs, Clock.systemUTC(), platform.shortId(),
+                    config.dynoGrace(), config.runMaxTime());
             // Destroying an app: its dynos stop first, then its images, cache volume and repository go.
             apps.onDestroy(app -> dynos.removeApp(app.name().value()));
             apps.onDestroy(app -> builder.forgetApp(app.name().value()));
@@ -128,9 +134,10 @@ public final class Controller implements AutoCloseable {
             new ConfigRoutes(apps, configVars).register(routes);
             new BuildRoutes(apps, builds).register(routes);
             new ReleaseRoutes(apps, releases, dynos::wake).register(routes);
-            new GitRoutes(apps, repos, pipeline, dynos, releases, config.bootTimeout(),
+            new RunRoutes(apps, runs, docker).register(routes);
+            new GitRoutes(apps, repos, pipeline, dynos, releases, runs, config.bootTimeout(),
                     app -> config.webUrl(app.name().value())).register(routes);
-            new DynoRoutes(apps, formation, dynos, releases).register(routes);
+            new DynoRoutes(apps, formation, dynos, releases, runs).register(routes);
             new DomainRoutes(apps, new DomainService(db, config.domain())).register(routes);
 
             ApiServer api = ApiServer.start(config.bind(), config.apiPort(), tokens, Set.of(HealthRoutes.PATH), routes);

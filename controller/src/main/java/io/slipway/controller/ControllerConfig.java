@@ -25,7 +25,8 @@ public record ControllerConfig(
         Duration dynoGrace,
         Duration bootTimeout,
         Duration restartBackoffCap,
-        int maxDynosPerType) {
+        int maxDynosPerType,
+        Duration runMaxTime) {
 
     public ControllerConfig {
         if (apiPort < 1 || apiPort > 65535) {
@@ -64,7 +65,8 @@ public record ControllerConfig(
                 duration(env, "SLIPWAY_DYNO_GRACE", Duration.ofSeconds(30)),
                 duration(env, "SLIPWAY_BOOT_TIMEOUT", Duration.ofSeconds(60)),
                 duration(env, "SLIPWAY_RESTART_BACKOFF_CAP", Duration.ofMinutes(5)),
-                number(env, "SLIPWAY_MAX_DYNOS_PER_TYPE", 20));
+                number(env, "SLIPWAY_MAX_DYNOS_PER_TYPE", 20),
+                duration(env, "SLIPWAY_RUN_MAX_TIME", Duration.ofHours(24)));
     }
 
     /**

@@ -21,9 +21,16 @@ public final class DockerEngine implements AutoCloseable {
     public static final String LABEL_COMMIT = "io.slipway.commit";
 
     private final DockerClient client;
+    private final java.net.URI host;
 
-    private DockerEngine(DockerClient client) {
+    private DockerEngine(DockerClient client, java.net.URI host) {
         this.client = client;
+        this.host = host;
+    }
+
+    /** Where the engine listens ({@code unix:///var/run/docker.sock} unless DOCKER_HOST says otherwise). */
+    public java.net.URI host() {
+        return host;
     }
 
     public static DockerEngine connect() {
@@ -34,7 +41,7 @@ public final class DockerEngine implements AutoCloseable {
                 .maxConnections(64)
                 .connectionTimeout(Duration.ofSeconds(5))
                 .build();
-        return new DockerEngine(DockerClientImpl.getInstance(config, http));
+        return new DockerEngine(DockerClientImpl.getInstance(config, http), config.getDockerHost());
     }
 
     public DockerClient client() {
@@ -66,6 +73,8 @@ public final class DockerEngine implements AutoCloseable {
             client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
         } catch (NotFoundException ignored) {
             // already gone
+        } catch (com.github.dockerjava.api.exception.ConflictException ignored) {
+            // another thread is removing it right now
         }
     }
 

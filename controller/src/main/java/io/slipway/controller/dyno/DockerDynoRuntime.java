@@ -40,23 +40,14 @@ public final class DockerDynoRuntime implements DynoRuntime {
         docker.removeContainer(spec.name()); // a same-named leftover would block the create
         List<String> env = new ArrayList<>();
         spec.env().forEach((k, v) -> env.add(k + "=" + v));
-        env.add("TINI_KILL_PROCESS_GROUP=1");
-        env.add("SLIPWAY_COMMAND=" + spec.command());
-        HostConfig host = HostConfig.newHostConfig()
-                .withInit(true)
-                .withCapDrop(Capability.ALL)
-                .withSecurityOpts(List.of("no-new-privileges"))
-                .withMemory(spec.memoryBytes())
-                .withMemorySwap(spec.memoryBytes())
-                .withPidsLimit(spec.pidsLimit());
+        env.addAll(commandEnv(spec.command()));
+        HostConfig host = hardened(spec.memoryBytes(), spec.pidsLimit());
         var create = docker.client().createContainerCmd(spec.image())
                 .withName(spec.name())
                 .withLabels(spec.labels())
                 .withEnv(env)
                 .withWorkingDir("/app")
-                // .profile.d first, as on Heroku; then the process type's command, through bash.
-                .withEntrypoint("/bin/bash", "-c",
-                        "for f in /app/.profile.d/*.sh; do [ -r \"$f\" ] && . \"$f\"; done; exec bash -c \"$SLIPWAY_COMMAND\"");
+                .withEntrypoint(ENTRYPOINT);
         if (spec.web()) {
             ExposedPort port = ExposedPort.tcp(spec.port());
             create.withExposedPorts(port);
@@ -65,6 +56,29 @@ public final class DockerDynoRuntime implements DynoRuntime {
         String id = create.withHostConfig(host).exec().getId();
         docker.client().startContainerCmd(id).exec();
         return toContainer(docker.client().inspectContainerCmd(id).exec());
+    }
+
+    /** .profile.d first, as on Heroku; then the command, through bash (so pipes, && and $VARS work). */
+    public static final String[] ENTRYPOINT = {"/bin/bash", "-c",
+            "for f in /app/.profile.d/*.sh; do [ -r \"$f\" ] && . \"$f\"; done; exec bash -c \"$SLIPWAY_COMMAND\""};
+
+    /** The environment entries that carry the command to {@link #ENTRYPOINT} and make SIGTERM reach it all. */
+    public static List<String> commandEnv(String command) {
+        return List.of("TINI_KILL_PROCESS_GROUP=1", "SLIPWAY_COMMAND=" + command);
+    }
+
+    /**
+     * What every dyno, long-running or one-off, runs under: an init that forwards signals to the
+     * process group, no capabilities, no privilege escalation, memory and pids limits.
+     */
+    public static HostConfig hardened(long memoryBytes, long pidsLimit) {
+        return HostConfig.newHostConfig()
+                .withInit(true)
+                .withCapDrop(Capability.ALL)
+                .withSecurityOpts(List.of("no-new-privileges"))
+                .withMemory(memoryBytes)
+                .withMemorySwap(memoryBytes)
+                .withPidsLimit(pidsLimit);
     }
 
     @Override

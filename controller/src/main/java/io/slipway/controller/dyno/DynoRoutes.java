@@ -23,8 +23,11 @@ public final class DynoRoutes {
     private final FormationService formation;
     private final DynoManager manager;
     private final ReleaseService releases;
+    private final io.slipway.controller.run.OneOffDynos runs;
 
-    public DynoRoutes(AppService apps, FormationService formation, DynoManager manager, ReleaseService releases) {
+    public DynoRoutes(AppService apps, FormationService formation, DynoManager manager, ReleaseService releases,
+                      io.slipway.controller.run.OneOffDynos runs) {
+        this.runs = runs;
         this.apps = apps;
         this.formation = formation;
         this.manager = manager;
@@ -43,12 +46,19 @@ public final class DynoRoutes {
         routes.get("/apps/{app}/dynos", ex -> {
             App app = app(ex);
             Map<Integer, Map<String, String>> commands = new HashMap<>();
-            List<DynoView> views = manager.dynos(app.id()).stream()
+            List<DynoView> views = new java.util.ArrayList<>(manager.dynos(app.id()).stream()
                     .filter(r -> !r.state().equals("stopping"))
                     .map(r -> new DynoView(r.type() + "." + r.index(), r.type(), r.state(), "v" + r.release(),
                             commands.computeIfAbsent(r.release(), v -> processTypes(app, v)).get(r.type()),
                             r.startedAt(), r.restarts(), r.restartAt()))
-                    .toList();
+                    .toList());
+            // One-off dynos show while they run, as run.N.
+            for (var c : runs.running(app.name().value())) {
+                var labels = c.getLabels();
+                views.add(new DynoView(labels.getOrDefault("io.slipway.dyno", "run"), "run", "up",
+                        "v" + labels.getOrDefault("io.slipway.release", "?"), null,
+                        java.time.Instant.ofEpochSecond(c.getCreated()), 0, null));
+            }
             JsonIO.send(ex, 200, views);
         });
         routes.delete("/apps/{app}/dynos", ex -> restart(ex, null));

@@ -7,6 +7,7 @@ import io.slipway.controller.build.BuildFailedException;
 import io.slipway.controller.build.BuildOutput;
 import io.slipway.controller.build.BuildPipeline;
 import io.slipway.controller.dyno.DynoManager;
+import io.slipway.controller.run.OneOffDynos;
 import io.slipway.controller.release.ReleaseService;
 import java.time.Duration;
 import io.slipway.controller.http.ApiException;
@@ -49,11 +50,13 @@ public final class GitRoutes {
     private final BuildPipeline pipeline;
     private final DynoManager dynos;
     private final ReleaseService releases;
+    private final OneOffDynos runs;
     private final Duration bootTimeout;
     private final Function<App, String> webUrl;
 
     public GitRoutes(AppService apps, GitRepositories repos, BuildPipeline pipeline, DynoManager dynos,
-                     ReleaseService releases, Duration bootTimeout, Function<App, String> webUrl) {
+                     ReleaseService releases, OneOffDynos runs, Duration bootTimeout, Function<App, String> webUrl) {
+        this.runs = runs;
         this.apps = apps;
         this.repos = repos;
         this.pipeline = pipeline;
@@ -159,6 +162,10 @@ public final class GitRoutes {
         }
         try {
             Release release = pipeline.deploy(app, repo, deploy.getNewId(), by, out);
+            if (release.status().equals("releasing") && !releasePhase(app, release, by, out)) {
+                deploy.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, "release command failed");
+                return;
+            }
             out.step("Released " + release.name());
             // Zero-downtime: the new web dynos must accept connections before routes switch to them.
             String status = dynos.awaitRollout(app.id(), release.version(), out, bootTimeout.plusSeconds(15),
@@ -183,6 +190,26 @@ public final class GitRoutes {
             out.line(" !     Push failed inside the platform (request id " + requestId + "): " + e.getMessage());
             deploy.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, "platform error");
         }
+    }
+
+    /**
+     * The Procfile's {@code release:} command, in a one-off dyno of the new release, before it goes
+     * live; its output goes into the push. A non-zero exit fails the release and the old one stays.
+     */
+    private boolean releasePhase(App app, Release release, String by, BuildOutput out) {
+        String command = release.processTypes().get("release");
+        out.step("Running release command: " + command);
+        OneOffDynos.Result result = runs.run(runs.create(app, release,
+                new io.slipway.api.RunRequest(command, false, false, null, null, null), by + " (release phase)"),
+                runs.maxTime(), out::detail);
+        if (result.exitCode() == 0 && releases.transition(app, release.version(), "releasing", "pending")) {
+            dynos.wake();
+            return true;
+        }
+        releases.transition(app, release.version(), "releasing", "failed");
+        out.line(" !     Release command failed with exit code " + result.exitCode() + ": " + release.name()
+                + " was not released; the running release stays live");
+        return false;
     }
 
     private static void reject(ReceiveCommand cmd, BuildOutput out, String why) {

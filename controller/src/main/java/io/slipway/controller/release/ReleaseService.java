@@ -43,6 +43,30 @@ public final class ReleaseService {
         return create(c, app, buildId, config, processTypes, description, by, "pending");
     }
 
+    /**
+     * A deploy's release: {@code releasing} while its Procfile {@code release:} command has yet to
+     * succeed, else {@code pending} (ready for the dyno manager to roll out).
+     */
+    public Release createForDeploy(Connection c, App app, UUID buildId, Map<String, String> config,
+                                   Map<String, String> processTypes, String description, String by) throws SQLException {
+        return create(c, app, buildId, config, processTypes, description, by,
+                processTypes.containsKey("release") ? "releasing" : "pending");
+    }
+
+    /** Moves a release from one status to another; false when it was no longer in {@code from}. */
+    public boolean transition(App app, int version, String from, String to) {
+        return db.inTransaction(c -> {
+            try (var st = c.prepareStatement(
+                    "update releases set status = ? where app_id = ? and version = ? and status = ?")) {
+                st.setString(1, to);
+                st.setObject(2, app.id());
+                st.setInt(3, version);
+                st.setString(4, from);
+                return st.executeUpdate() == 1;
+            }
+        });
+    }
+
     private Release create(Connection c, App app, UUID buildId, Map<String, String> config,
                            Map<String, String> processTypes, String description, String by, String status)
             throws SQLException {

@@ -1,0 +1,289 @@
+package io.slipway.controller.run;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.exception.DockerClientException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Frame;
+import io.slipway.api.RunRequest;
+import io.slipway.controller.app.App;
+import io.slipway.controller.db.Database;
+import io.slipway.controller.docker.DockerEngine;
+import io.slipway.controller.dyno.DockerDynoRuntime;
+import io.slipway.controller.dyno.DynoSize;
+import io.slipway.controller.http.ApiException;
+import io.slipway.controller.logs.LogLine;
+import io.slipway.controller.logs.LogSink;
+import io.slipway.controller.release.Release;
+import io.slipway.controller.release.ReleaseService;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One-off dynos: containers from a release's image with its config, hardened like every dyno,
+ * named {@code run.N}, removed when they end. Used by {@code slipway run} (attached or detached),
+ * the release phase and scheduled jobs.
+ */
+public final class OneOffDynos implements OneOffRunner {
+    private static final Logger log = LoggerFactory.getLogger(OneOffDynos.class);
+    static final String ROLE = "run";
+    static final String LABEL_DYNO = "io.slipway.dyno";
+    private static final int FIRST_LINES = 20;
+
+    private final Database db;
+    private final DockerEngine docker;
+    private final ReleaseService releases;
+    private final LogSink logs;
+    private final Clock clock;
+    private final String platform;
+    private final Duration grace;
+    private final Duration maxTime;
+
+    public OneOffDynos(Database db, DockerEngine docker, ReleaseService releases, LogSink logs, Clock clock,
+                       String platform, Duration grace, Duration maxTime) {
+        this.db = db;
+        this.docker = docker;
+        this.releases = releases;
+        this.logs = logs;
+        this.clock = clock;
+        this.platform = platform;
+        this.grace = grace;
+        this.maxTime = maxTime;
+    }
+
+    /** A created (not yet started) one-off dyno. */
+    public record OneOff(String app, String dyno, String containerId, String command, Release release, boolean tty,
+                         Instant createdAt) {}
+
+    /** Creates a one-off dyno from the app's current release; 422 when there is none or no command. */
+    public OneOff create(App app, RunRequest req, String by) {
+        Release release = releases.current(app).orElseThrow(() -> ApiException.invalid(
+                "app '" + app.name() + "' has no release yet: git push to deploy it, then run commands in it"));
+        return create(app, release, req, by);
+    }
+
+    /** Creates a one-off dyno from a given release (the release phase runs the new one before it is live). */
+    public OneOff create(App app, Release release, RunRequest req, String by) {
+        if (req.command() == null || req.command().isBlank()) {
+            throw ApiException.invalid("no command given: slipway run -- COMMAND");
+        }
+        int n = nextNumber(app);
+        String dyno = "run." + n;
+        Map<String, String> env = new LinkedHashMap<>(release.config());
+        if (req.env() != null) {
+            env.putAll(req.env());
+        }
+        env.put("PORT", "5000");
+        env.put("DYNO", dyno);
+        env.put("HOME", "/app");
+        env.put("SLIPWAY_APP", app.name().value());
+        env.put("SLIPWAY_RELEASE", release.name());
+        env.put("SLIPWAY_COMMIT", release.commit() == null ? "" : release.commit());
+        boolean tty = Boolean.TRUE.equals(req.tty());
+        if (tty) {
+            env.putIfAbsent("TERM", "xterm-256color");
+            if (req.columns() != null && req.lines() != null) {
+                env.put("COLUMNS", req.columns().toString());
+                env.put("LINES", req.lines().toString());
+            }
+        }
+        List<String> envList = new ArrayList<>();
+        env.forEach((k, v) -> envList.add(k + "=" + v));
+        envList.addAll(DockerDynoRuntime.commandEnv(req.command()));
+        DynoSize size = DynoSize.STANDARD;
+        String name = "slipway-" + platform + "-" + app.name() + "-run-" + n;
+        String id = docker.client().createContainerCmd(release.image())
+                .withName(name)
+                .withLabels(Map.of(DockerEngine.LABEL_PLATFORM, platform, DockerEngine.LABEL_APP, app.name().value(),
+                        DockerEngine.LABEL_ROLE, ROLE, LABEL_DYNO, dyno, "io.slipway.release", Integer.toString(release.version())))
+                .withEnv(envList)
+                .withWorkingDir("/app")
+                .withEntrypoint(DockerDynoRuntime.ENTRYPOINT)
+                .withTty(tty)
+                .withStdinOpen(true)
+                .withStdInOnce(true)
+                .withAttachStdin(true)
+                .withAttachStdout(true)
+                .withAttachStderr(true)
+                .withHostConfig(DockerDynoRuntime.hardened(size.memoryBytes(), size.pidsLimit()))
+                .exec().getId();
+        logs.event(app.name().value(), "api", "Starting process with command `" + req.command() + "` by " + by);
+        log.info("app={} release={} dyno={} created by {}: {}", app.name(), release.name(), dyno, by, req.command());
+        return new OneOff(app.name().value(), dyno, id, req.command(), release, tty, clock.instant());
+    }
+
+    public void start(OneOff o) {
+        docker.client().startContainerCmd(o.containerId()).exec();
+    }
+
+    /** Waits for the dyno to end; stops it when it outlives {@code limit}. Returns its exit code (137 if killed). */
+    public int waitFor(OneOff o, Duration limit) {
+        try {
+            return docker.client().waitContainerCmd(o.containerId()).exec(new WaitContainerResultCallback())
+                    .awaitStatusCode(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (DockerClientException timeout) {
+            log.warn("app={} dyno={} ran past its limit of {} s: stopping it", o.app(), o.dyno(), limit.toSeconds());
+            logs.event(o.app(), "api", o.dyno() + " ran longer than " + limit.toSeconds() + " s and was stopped");
+            stop(o);
+            return 137;
+        } catch (NotFoundException gone) {
+            return 137;
+        }
+    }
+
+    /** SIGTERM, then SIGKILL after the grace period (a one-off that ignores SIGTERM still ends), then removed. */
+    public void stop(OneOff o) {
+        try {
+            docker.client().stopContainerCmd(o.containerId()).withTimeout((int) grace.toSeconds()).exec();
+        } catch (NotFoundException | NotModifiedException ignored) {
+            // already ended
+        }
+        remove(o);
+    }
+
+    public void remove(OneOff o) {
+        docker.removeContainer(o.containerId());
+    }
+
+    /** Follows the dyno's output (from its start) line by line, into the app's log stream and {@code also}. */
+    public ResultCallback.Adapter<Frame> follow(OneOff o, Consumer<String> also) {
+        LineBuffer lines = new LineBuffer(line -> {
+            logs.append(new LogLine(clock.instant(), o.app(), "app", o.dyno(), line));
+            also.accept(line);
+        });
+        return docker.client().logContainerCmd(o.containerId()).withFollowStream(true).withStdOut(true)
+                .withStdErr(true).exec(new ResultCallback.Adapter<>() {
+                    @Override
+                    public void onNext(Frame frame) {
+                        lines.accept(frame.getPayload());
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        lines.flush();
+                        super.onComplete();
+                    }
+                });
+    }
+
+    /** Detached: started now, followed and removed in the background. */
+    public void startDetached(OneOff o) {
+        start(o);
+        Thread.ofVirtual().name("run-" + o.app() + "-" + o.dyno()).start(() -> {
+            var output = follow(o, line -> { });
+            int exit = waitFor(o, maxTime);
+            closeQuietly(output);
+            logs.event(o.app(), "api", "Process " + o.dyno() + " exited with status " + exit);
+            remove(o);
+        });
+    }
+
+    @Override
+    public Result runToCompletion(App app, String command, String trigger, Duration limit) {
+        return run(create(app, new RunRequest(command, false, false, null, null, null), trigger), limit, line -> { });
+    }
+
+    /** Runs a created one-off to its end, streaming its lines to {@code out} too (the release phase's push). */
+    public Result run(OneOff o, Duration limit, Consumer<String> out) {
+        List<String> first = new ArrayList<>();
+        Instant started = clock.instant();
+        start(o);
+        var output = follow(o, line -> {
+            synchronized (first) {
+                if (first.size() < FIRST_LINES) {
+                    first.add(line);
+                }
+            }
+            out.accept(line);
+        });
+        int exit = waitFor(o, limit.compareTo(maxTime) < 0 ? limit : maxTime);
+        try {
+            output.awaitCompletion(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly(output);
+        remove(o);
+        Instant ended = clock.instant();
+        logs.event(o.app(), "api", "Process " + o.dyno() + " exited with status " + exit);
+        synchronized (first) {
+            return new Result(o.dyno(), exit, String.join("\n", first), started, ended,
+                    exit == 137 && Duration.between(started, ended).compareTo(limit) >= 0);
+        }
+    }
+
+    /** The one-off dynos of an app running now, for {@code ps}. */
+    public List<com.github.dockerjava.api.model.Container> running(String app) {
+        return docker.client().listContainersCmd()
+                .withLabelFilter(Map.of(DockerEngine.LABEL_PLATFORM, platform, DockerEngine.LABEL_APP, app,
+                        DockerEngine.LABEL_ROLE, ROLE)).exec();
+    }
+
+    public Duration maxTime() {
+        return maxTime;
+    }
+
+    private int nextNumber(App app) {
+        return db.inTransaction(c -> {
+            try (var st = c.prepareStatement("update apps set run_counter = run_counter + 1 where id = ? returning run_counter")) {
+                st.setObject(1, app.id());
+                var rs = st.executeQuery();
+                if (!rs.next()) {
+                    throw ApiException.notFound("app '" + app.name() + "' does not exist");
+                }
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    private static void closeQuietly(ResultCallback.Adapter<Frame> callback) {
+        try {
+            callback.close();
+        } catch (IOException ignored) {
+            // the stream is done either way
+        }
+    }
+
+    /** Splits output frames into lines, whatever their boundaries. */
+    static final class LineBuffer {
+        private final Consumer<String> sink;
+        private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+
+        LineBuffer(Consumer<String> sink) {
+            this.sink = sink;
+        }
+
+        synchronized void accept(byte[] bytes) {
+            for (byte b : bytes) {
+                if (b == '\n') {
+                    emit();
+                } else if (b != '\r') {
+                    pending.write(b);
+                }
+            }
+        }
+
+        synchronized void flush() {
+            if (pending.size() > 0) {
+                emit();
+            }
+        }
+
+        private void emit() {
+            sink.accept(pending.toString(StandardCharsets.UTF_8));
+            pending.reset();
+        }
+    }
+}
