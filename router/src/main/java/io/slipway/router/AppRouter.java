@@ -1,5 +1,6 @@
 package io.slipway.router;
 
+import io.undertow.client.ClientConnection;
 import io.undertow.server.DefaultResponseListener;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpHandler;
@@ -8,6 +9,7 @@ import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.WorkerUtils;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.xnio.IoUtils;
@@ -100,9 +102,22 @@ final class AppRouter implements HttpHandler {
         f.error = RouterError.TIMEOUT;
         if (f.connection != null) {
             // The proxy sees the connection fail and ends the exchange; answerProxyFailure writes the 504.
-            IoUtils.safeClose(f.connection);
+            abort(f.connection);
         } else {
             ErrorPage.send(exchange, RouterError.TIMEOUT); // still connecting
+        }
+    }
+
+    /**
+     * Closes a dyno connection at once. {@code ClientConnection.close()} is polite: it half-closes
+     * and drains until the dyno hangs up, which a stuck dyno never does. {@code performUpgrade()} is
+     * the client's one public way to the socket underneath, and closing that fails the exchange now.
+     */
+    private static void abort(ClientConnection connection) {
+        try {
+            IoUtils.safeClose(connection.performUpgrade());
+        } catch (IOException | RuntimeException e) {
+            IoUtils.safeClose(connection);
         }
     }
 

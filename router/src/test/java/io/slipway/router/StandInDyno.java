@@ -106,6 +106,16 @@ final class StandInDyno implements AutoCloseable {
                         }
                     }
                 }
+                case "/trickle" -> {
+                    // The response starts at once and ends after a pause: a stream, not a slow dyno.
+                    ex.sendResponseHeaders(200, 0);
+                    OutputStream out = ex.getResponseBody();
+                    out.write("first\n".getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    sleep(Long.parseLong(query(ex, "ms")));
+                    out.write("last\n".getBytes(StandardCharsets.UTF_8));
+                    out.close();
+                }
                 default -> send(ex, 200, "hello from " + name);
             }
         }
