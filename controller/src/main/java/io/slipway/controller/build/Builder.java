@@ -14,7 +14,7 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Volume;
 import io.slipway.controller.docker.DockerEngine;
-import java.io.ByteArrayOutputStream;
+import io.slipway.controller.docker.OutputLines;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -206,7 +206,7 @@ public final class Builder {
 
     private void run(String id, Request req, BuildOutput out) {
         docker.client().startContainerCmd(id).exec();
-        LineSplitter lines = new LineSplitter(out);
+        OutputLines lines = new OutputLines(out::line);
         var logs = docker.client().logContainerCmd(id).withFollowStream(true).withStdOut(true).withStdErr(true)
                 .exec(new ResultCallback.Adapter<Frame>() {
                     @Override
@@ -356,36 +356,5 @@ public final class Builder {
 
     private static String describe(Duration d) {
         return d.toMinutes() >= 1 && d.toSecondsPart() == 0 ? d.toMinutes() + " min" : d.toSeconds() + " s";
-    }
-
-    /** Splits Docker's log frames into lines, whatever their boundaries. */
-    static final class LineSplitter {
-        private final BuildOutput out;
-        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-
-        LineSplitter(BuildOutput out) {
-            this.out = out;
-        }
-
-        synchronized void accept(byte[] bytes) {
-            for (byte b : bytes) {
-                if (b == '\n') {
-                    emit();
-                } else if (b != '\r') {
-                    pending.write(b);
-                }
-            }
-        }
-
-        synchronized void flush() {
-            if (pending.size() > 0) {
-                emit();
-            }
-        }
-
-        private void emit() {
-            out.line(pending.toString(StandardCharsets.UTF_8));
-            pending.reset();
-        }
     }
 }

@@ -10,6 +10,7 @@ import io.slipway.api.RunRequest;
 import io.slipway.controller.app.App;
 import io.slipway.controller.db.Database;
 import io.slipway.controller.docker.DockerEngine;
+import io.slipway.controller.docker.OutputLines;
 import io.slipway.controller.dyno.DockerDynoRuntime;
 import io.slipway.controller.dyno.DynoSize;
 import io.slipway.controller.http.ApiException;
@@ -18,7 +19,6 @@ import io.slipway.controller.logs.LogSink;
 import io.slipway.controller.release.Release;
 import io.slipway.controller.release.ReleaseService;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -159,7 +159,7 @@ public final class OneOffDynos implements OneOffRunner {
 
     /** Follows the dyno's output (from its start) line by line, into the app's log stream and {@code also}. */
     public ResultCallback.Adapter<Frame> follow(OneOff o, Consumer<String> also) {
-        LineBuffer lines = new LineBuffer(line -> {
+        OutputLines lines = new OutputLines(line -> {
             logs.append(new LogLine(clock.instant(), o.app(), "app", o.dyno(), line));
             also.accept(line);
         });
@@ -253,37 +253,6 @@ public final class OneOffDynos implements OneOffRunner {
             callback.close();
         } catch (IOException ignored) {
             // the stream is done either way
-        }
-    }
-
-    /** Splits output frames into lines, whatever their boundaries. */
-    static final class LineBuffer {
-        private final Consumer<String> sink;
-        private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
-
-        LineBuffer(Consumer<String> sink) {
-            this.sink = sink;
-        }
-
-        synchronized void accept(byte[] bytes) {
-            for (byte b : bytes) {
-                if (b == '\n') {
-                    emit();
-                } else if (b != '\r') {
-                    pending.write(b);
-                }
-            }
-        }
-
-        synchronized void flush() {
-            if (pending.size() > 0) {
-                emit();
-            }
-        }
-
-        private void emit() {
-            sink.accept(pending.toString(StandardCharsets.UTF_8));
-            pending.reset();
         }
     }
 }
