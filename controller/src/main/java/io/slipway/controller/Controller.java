@@ -28,6 +28,8 @@ import io.slipway.controller.logs.LogSink;
 import io.slipway.controller.release.ReleaseRoutes;
 import io.slipway.controller.run.OneOffDynos;
 import io.slipway.controller.run.RunRoutes;
+import io.slipway.controller.schedule.ScheduleRoutes;
+import io.slipway.controller.schedule.ScheduleService;
 import io.slipway.controller.release.ReleaseService;
 import io.slipway.controller.config.ConfigService;
 import io.slipway.controller.db.Database;
@@ -57,11 +59,13 @@ public final class Controller implements AutoCloseable {
     private final StackImages stacks;
     private final DynoManager dynos;
     private final PlatformIdentity platform;
+    private final ScheduleService schedules;
 
     private Controller(Database db, ApiServer api, DockerEngine docker, Builder builder, StackImages stacks,
-                       DynoManager dynos, PlatformIdentity platform) {
+                       DynoManager dynos, PlatformIdentity platform, ScheduleService schedules) {
         this.dynos = dynos;
         this.platform = platform;
+        this.schedules = schedules;
         this.db = db;
         this.api = api;
         this.docker = docker;
@@ -120,6 +124,9 @@ public final class Controller implements AutoCloseable {
             LogSink logs = LogSink.NULL;
             OneOffDynos runs = new OneOffDynos(db, docker, releases, logs, Clock.systemUTC(), platform.shortId(),
                     config.dynoGrace(), config.runMaxTime());
+            ScheduleService schedules = new ScheduleService(db, runs, logs, Clock.systemUTC(),
+                    ScheduleService.Settings.defaults(config.runMaxTime()));
+            apps.onDestroy(schedules::forgetApp);
             // Destroying an app: its dynos stop first, then its images, cache volume and repository go.
             apps.onDestroy(app -> dynos.removeApp(app.name().value()));
             apps.onDestroy(app -> builder.forgetApp(app.name().value()));
@@ -138,13 +145,15 @@ public final class Controller implements AutoCloseable {
             new GitRoutes(apps, repos, pipeline, dynos, releases, runs, config.bootTimeout(),
                     app -> config.webUrl(app.name().value())).register(routes);
             new DynoRoutes(apps, formation, dynos, releases, runs).register(routes);
+            new ScheduleRoutes(apps, schedules).register(routes);
             new DomainRoutes(apps, new DomainService(db, config.domain())).register(routes);
 
             ApiServer api = ApiServer.start(config.bind(), config.apiPort(), tokens, Set.of(HealthRoutes.PATH), routes);
             log.info("controller {} listening on http://{}:{} (state: {}) in {} ms", BuildInfo.version(),
                     config.bind(), api.port(), url.describe(), (System.nanoTime() - started) / 1_000_000);
             dynos.start();
-            return new Controller(db, api, docker, builder, stacks, dynos, platform);
+            schedules.start();
+            return new Controller(db, api, docker, builder, stacks, dynos, platform, schedules);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -180,6 +189,7 @@ public final class Controller implements AutoCloseable {
     @Override
     public void close() {
         api.close();
+        schedules.close();
         dynos.close();
         db.close();
         docker.close();
