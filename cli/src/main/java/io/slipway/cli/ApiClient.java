@@ -7,6 +7,7 @@ import io.slipway.api.ApiError;
 import io.slipway.api.Json;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,9 +15,12 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The platform's JSON API over {@link HttpClient}. Every failure leaves here as a
@@ -84,26 +88,91 @@ final class ApiClient implements AutoCloseable {
 
     /** One exchange whose status the caller judges itself (health checks answer 503 with a body). */
     Response exchange(String method, String path, Object body) {
-        HttpRequest request = request(method, path, body);
-        try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            return new Response(response.statusCode(), response.body(),
-                    response.headers().firstValue("X-Request-Id").orElse(null));
-        } catch (HttpConnectTimeoutException e) {
-            throw unreachable(e);
-        } catch (HttpTimeoutException e) {
-            throw new CliException("the platform at " + baseUrl + " did not answer " + method + " " + path
-                    + " within " + REQUEST_TIMEOUT.toSeconds() + " s", e);
+        HttpResponse<byte[]> response = send(request(method, path, body, REQUEST_TIMEOUT, "application/json"),
+                HttpResponse.BodyHandlers.ofByteArray(), method, path);
+        return new Response(response.statusCode(), response.body(),
+                response.headers().firstValue("X-Request-Id").orElse(null));
+    }
+
+    /**
+     * A {@code GET} whose body is read as it arrives (a log stream); {@code endless} when it may
+     * stay open for as long as the user watches, so no request timeout applies. Any status but
+     * 2xx becomes the platform's message as a {@link CliException}, as for JSON requests.
+     */
+    InputStream stream(String path, boolean endless) {
+        HttpResponse<InputStream> response = send(request("GET", path, null, endless ? null : REQUEST_TIMEOUT, "text/plain"),
+                HttpResponse.BodyHandlers.ofInputStream(), "GET", path);
+        if (response.statusCode() >= 200 && response.statusCode() < 300) {
+            return response.body();
+        }
+        byte[] body;
+        try (InputStream in = response.body()) {
+            body = in.readAllBytes();
         } catch (IOException e) {
-            if (causedBy(e, ConnectException.class) || causedBy(e, UnresolvedAddressException.class)) {
-                throw unreachable(e);
+            body = new byte[0];
+        }
+        throw failure(new Response(response.statusCode(), body,
+                response.headers().firstValue("X-Request-Id").orElse(null)), "GET", path);
+    }
+
+    /**
+     * Opens a WebSocket on the API ({@code ws://} beside {@code http://}), authenticated as every
+     * request is. A refused upgrade (no such app, a rejected token) becomes the platform's message.
+     */
+    WebSocket openWebSocket(String path, WebSocket.Listener listener) {
+        URI uri = uri(path);
+        URI ws = URI.create((uri.getScheme().equals("https") ? "wss" : "ws") + uri.toString().substring(uri.getScheme().length()));
+        WebSocket.Builder builder = http.newWebSocketBuilder()
+                .connectTimeout(CONNECT_TIMEOUT)
+                .header("User-Agent", "slipway-cli/" + CliVersion.VERSION);
+        if (token != null) {
+            try {
+                builder.header("Authorization", "Bearer " + token);
+            } catch (IllegalArgumentException e) {
+                throw badToken(e);
             }
-            throw new CliException("lost the connection to the platform at " + baseUrl + " during " + method + " "
-                    + path + ": " + oneLine(String.valueOf(e.getMessage())), e);
+        }
+        try {
+            return builder.buildAsync(ws, listener).get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof WebSocketHandshakeException refused) {
+                HttpResponse<?> answer = refused.getResponse();
+                byte[] body = answer.body() instanceof String text ? text.getBytes(StandardCharsets.UTF_8) : new byte[0];
+                throw failure(new Response(answer.statusCode(), body,
+                        answer.headers().firstValue("X-Request-Id").orElse(null)), "GET", path);
+            }
+            throw connectionFailure(cause, "GET", path);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted while connecting to the platform at " + baseUrl, e);
+        }
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler, String method, String path) {
+        try {
+            return http.send(request, handler);
+        } catch (IOException e) {
+            throw connectionFailure(e, method, path);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted while waiting for the platform at " + baseUrl, e);
         }
+    }
+
+    private CliException connectionFailure(Throwable e, String method, String path) {
+        if (e instanceof HttpConnectTimeoutException) {
+            return unreachable(e);
+        }
+        if (e instanceof HttpTimeoutException) {
+            return new CliException("the platform at " + baseUrl + " did not answer " + method + " " + path
+                    + " within " + REQUEST_TIMEOUT.toSeconds() + " s", e);
+        }
+        if (causedBy(e, ConnectException.class) || causedBy(e, UnresolvedAddressException.class)) {
+            return unreachable(e);
+        }
+        return new CliException("lost the connection to the platform at " + baseUrl + " during " + method + " "
+                + path + ": " + oneLine(String.valueOf(e.getMessage())), e);
     }
 
     private JsonNode send(String method, String path, Object body) {
@@ -118,7 +187,7 @@ final class ApiClient implements AutoCloseable {
         throw failure(response, method, path);
     }
 
-    private HttpRequest request(String method, String path, Object body) {
+    private URI uri(String path) {
         URI uri;
         try {
             uri = URI.create(baseUrl + path);
@@ -129,16 +198,22 @@ final class ApiClient implements AutoCloseable {
                 || uri.getHost() == null) {
             throw new CliException("not a valid API URL: " + baseUrl + " (expected http://HOST:PORT or https://HOST)");
         }
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                .timeout(REQUEST_TIMEOUT)
-                .header("Accept", "application/json")
+        return uri;
+    }
+
+    /** @param timeout how long the answer may take to start; null for none */
+    private HttpRequest request(String method, String path, Object body, Duration timeout, String accept) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path))
+                .header("Accept", accept)
                 .header("User-Agent", "slipway-cli/" + CliVersion.VERSION);
+        if (timeout != null) {
+            builder.timeout(timeout);
+        }
         if (token != null) {
             try {
                 builder.header("Authorization", "Bearer " + token);
             } catch (IllegalArgumentException e) {
-                throw new CliException("the API token" + (tokenSource == null ? "" : " from " + tokenSource)
-                        + " contains characters that cannot be sent in an HTTP header", e);
+                throw badToken(e);
             }
         }
         if (body == null) {
@@ -148,6 +223,11 @@ final class ApiClient implements AutoCloseable {
             builder.method(method, HttpRequest.BodyPublishers.ofByteArray(write(body)));
         }
         return builder.build();
+    }
+
+    private CliException badToken(IllegalArgumentException e) {
+        return new CliException("the API token" + (tokenSource == null ? "" : " from " + tokenSource)
+                + " contains characters that cannot be sent in an HTTP header", e);
     }
 
     private byte[] write(Object body) {
@@ -192,7 +272,7 @@ final class ApiClient implements AutoCloseable {
         return new CliException(message);
     }
 
-    private CliException unreachable(Exception cause) {
+    private CliException unreachable(Throwable cause) {
         return new CliException("cannot reach the platform at " + baseUrl + ": is it running? (./slipway up)", cause);
     }
 

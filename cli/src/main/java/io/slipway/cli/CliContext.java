@@ -20,9 +20,12 @@ import java.util.Optional;
  * @param stderr   standard error; written as UTF-8
  * @param terminal the interactive terminal when stdin is one, for hidden prompts; empty otherwise
  * @param clock    what "now" is, for ages like {@code (~ 5m ago)} and {@code restarting in 8 s}
+ * @param tty      the user's terminal when stdin and stdout both are one, for {@code run}'s remote TTY
+ * @param signals  how Ctrl-C and terminal resizes reach a command ({@link Signals#NONE} in tests that need neither)
  */
 public record CliContext(Map<String, String> env, Path cwd, InputStream stdin, PrintStream stdout,
-                         PrintStream stderr, Optional<Terminal> terminal, Clock clock) {
+                         PrintStream stderr, Optional<Terminal> terminal, Clock clock, Optional<Tty> tty,
+                         Signals signals) {
 
     public CliContext {
         env = Map.copyOf(env);
@@ -32,6 +35,14 @@ public record CliContext(Map<String, String> env, Path cwd, InputStream stdin, P
         Objects.requireNonNull(stderr, "stderr");
         Objects.requireNonNull(terminal, "terminal");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(tty, "tty");
+        Objects.requireNonNull(signals, "signals");
+    }
+
+    /** A context with no terminal to hand to a remote command and no signals (what in-process tests have). */
+    public CliContext(Map<String, String> env, Path cwd, InputStream stdin, PrintStream stdout, PrintStream stderr,
+                      Optional<Terminal> terminal, Clock clock) {
+        this(env, cwd, stdin, stdout, stderr, terminal, clock, Optional.empty(), Signals.NONE);
     }
 
     /** A context on the system clock. */

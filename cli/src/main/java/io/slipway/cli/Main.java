@@ -13,6 +13,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +32,11 @@ public final class Main {
     public static void main(String[] args) {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        CliContext ctx = new CliContext(System.getenv(), Path.of("").toAbsolutePath(), System.in, out, err, terminal());
+        boolean interactive = interactive();
+        Optional<CliContext.Terminal> terminal = interactive ? Optional.of(Main::readSecret) : Optional.empty();
+        Optional<Tty> tty = interactive ? Optional.of(new SttyTty()) : Optional.empty();
+        CliContext ctx = new CliContext(System.getenv(), Path.of("").toAbsolutePath(), System.in, out, err, terminal,
+                Clock.systemUTC(), tty, JvmSignals.create());
         int code = run(ctx, utf8Arguments(args));
         out.flush();
         err.flush();
@@ -72,12 +77,16 @@ public final class Main {
         cli.addSubcommand(new DomainCommands.ListDomains(inv));
         cli.addSubcommand(new DomainCommands.Add(inv));
         cli.addSubcommand(new DomainCommands.Remove(inv));
+        cli.addSubcommand(new RunCommand(inv));
         cli.addSubcommand(new AccountCommands.Login(inv));
         cli.addSubcommand(new AccountCommands.Logout(inv));
         cli.addSubcommand(new AccountCommands.Whoami(inv));
         cli.addSubcommand(new VersionCommand(inv));
         cli.addSubcommand(new CompletionCommand());
         cli.addSubcommand(new CommandLine.HelpCommand());
+
+        // `run -a shop python x.py --verbose`: from the command's first word on, every word is the command's.
+        cli.getSubcommands().get("run").setStopAtPositional(true);
 
         cli.setOut(inv.out());
         cli.setErr(inv.err());
@@ -124,24 +133,28 @@ public final class Main {
         }
     }
 
-    /** The terminal for hidden prompts, when stdin is one. */
-    private static Optional<CliContext.Terminal> terminal() {
+    /**
+     * Whether stdin and stdout are both a terminal: then secrets are prompted for without echo and
+     * {@code run} gives its dyno a TTY.
+     */
+    private static boolean interactive() {
         Console console = System.console();
         if (console == null) {
-            return Optional.empty();
+            return false;
         }
         try {
-            // JDK 22+ always hands out a Console; isTerminal() says whether it is a real one.
+            // JDK 22+ always hands out a Console; isTerminal() says whether stdin and stdout are a terminal.
             Method isTerminal = Console.class.getMethod("isTerminal");
-            if (!Boolean.TRUE.equals(isTerminal.invoke(console))) {
-                return Optional.empty();
-            }
+            return Boolean.TRUE.equals(isTerminal.invoke(console));
         } catch (NoSuchMethodException e) {
-            // JDK 21: a non-null console is a terminal.
+            return true; // JDK 21: there is a console only when stdin and stdout are a terminal.
         } catch (ReflectiveOperationException e) {
-            return Optional.empty();
+            return false;
         }
-        return Optional.of(prompt -> console.readPassword("%s", prompt));
+    }
+
+    private static char[] readSecret(String prompt) {
+        return System.console().readPassword("%s", prompt);
     }
 
     /**

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,12 +25,20 @@ final class SlipwayCli {
     private final Path cwd;
     private final String stdin;
     private final Clock clock;
+    private final Optional<Tty> tty;
+    private final Signals signals;
 
-    private SlipwayCli(Map<String, String> env, Path cwd, String stdin, Clock clock) {
+    private SlipwayCli(Map<String, String> env, Path cwd, String stdin, Clock clock, Optional<Tty> tty, Signals signals) {
         this.env = Map.copyOf(env);
         this.cwd = cwd;
         this.stdin = stdin;
         this.clock = clock;
+        this.tty = tty;
+        this.signals = signals;
+    }
+
+    private SlipwayCli(Map<String, String> env, Path cwd, String stdin, Clock clock) {
+        this(env, cwd, stdin, clock, Optional.empty(), Signals.NONE);
     }
 
     private SlipwayCli(Map<String, String> env, Path cwd, String stdin) {
@@ -49,12 +58,22 @@ final class SlipwayCli {
     }
 
     SlipwayCli in(Path dir) {
-        return new SlipwayCli(env, dir, stdin, clock);
+        return new SlipwayCli(env, dir, stdin, clock, tty, signals);
     }
 
     /** The CLI with its clock stopped at {@code now}, for output with ages in it. */
     SlipwayCli at(Instant now) {
-        return new SlipwayCli(env, cwd, stdin, Clock.fixed(now, ZoneOffset.UTC));
+        return new SlipwayCli(env, cwd, stdin, Clock.fixed(now, ZoneOffset.UTC), tty, signals);
+    }
+
+    /** The CLI as run from a terminal (stdin and stdout both), this one. */
+    SlipwayCli onTerminal(Tty terminal) {
+        return new SlipwayCli(env, cwd, stdin, clock, Optional.of(terminal), signals);
+    }
+
+    /** The CLI hearing the process's signals through these (a test fires them by hand). */
+    SlipwayCli hearing(Signals heard) {
+        return new SlipwayCli(env, cwd, stdin, clock, tty, heard);
     }
 
     SlipwayCli with(String name, String value) {
@@ -64,11 +83,11 @@ final class SlipwayCli {
         } else {
             changed.put(name, value);
         }
-        return new SlipwayCli(changed, cwd, stdin, clock);
+        return new SlipwayCli(changed, cwd, stdin, clock, tty, signals);
     }
 
     SlipwayCli typing(String input) {
-        return new SlipwayCli(env, cwd, input, clock);
+        return new SlipwayCli(env, cwd, input, clock, tty, signals);
     }
 
     Map<String, String> env() {
@@ -82,7 +101,7 @@ final class SlipwayCli {
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             CliContext ctx = new CliContext(env, cwd, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), o, e,
-                    java.util.Optional.empty(), clock);
+                    Optional.empty(), clock, tty, signals);
             code = Main.run(ctx, args);
         }
         return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
