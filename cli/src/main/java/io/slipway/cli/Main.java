@@ -78,6 +78,7 @@ public final class Main {
         cli.addSubcommand(new DomainCommands.Add(inv));
         cli.addSubcommand(new DomainCommands.Remove(inv));
         cli.addSubcommand(new RunCommand(inv));
+        cli.addSubcommand(new LogsCommand(inv));
         cli.addSubcommand(new AccountCommands.Login(inv));
         cli.addSubcommand(new AccountCommands.Logout(inv));
         cli.addSubcommand(new AccountCommands.Whoami(inv));

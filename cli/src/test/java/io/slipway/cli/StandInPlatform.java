@@ -20,8 +20,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * mid-backoff, a failed release) and for the exact requests a verb makes.
  */
 final class StandInPlatform implements AutoCloseable {
-    /** One request as the stand-in saw it; {@code path} is decoded. */
-    record Request(String method, String path, String body) {}
+    /** One request as the stand-in saw it; {@code path} is decoded, {@code query} is as sent (null when none). */
+    record Request(String method, String path, String body, String query) {
+        Request(String method, String path, String body) {
+            this(method, path, body, null);
+        }
+    }
 
     private record Answer(int status, String body) {}
 
@@ -39,7 +43,7 @@ final class StandInPlatform implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getPath();
-            requests.add(new Request(method, path, body));
+            requests.add(new Request(method, path, body, exchange.getRequestURI().getRawQuery()));
             Answer answer = answers.getOrDefault(method + " " + path, new Answer(404,
                     "{\"id\":\"not_found\",\"message\":\"no such API route: " + method + " " + path + "\"}"));
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);

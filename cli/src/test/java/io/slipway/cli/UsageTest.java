@@ -24,7 +24,7 @@ class UsageTest {
     @ValueSource(strings = {"apps", "apps:create", "apps:info", "apps:destroy", "config", "config:set",
             "config:unset", "config:get", "login", "logout", "whoami", "version", "completion", "git:remote",
             "git:credential", "builds", "releases", "releases:info", "rollback", "ps", "ps:scale", "ps:restart",
-            "ps:stop", "domains", "domains:add", "domains:remove", "run"})
+            "ps:stop", "domains", "domains:add", "domains:remove", "run", "logs"})
     void everyVerbExplainsItselfWithHelp(String verb) {
         SlipwayCli.Result r = cli().ok(verb, "--help");
         assertThat(r.out()).startsWith("Usage: slipway " + verb).contains("--help");
@@ -35,7 +35,7 @@ class UsageTest {
     void theBareCommandListsEveryVerb() {
         assertThat(cli().ok().out()).contains("apps:create", "config:get", "login", "completion", "SLIPWAY_API_URL",
                 "git:remote", "builds", "releases:info", "rollback", "ps:scale", "ps:restart", "ps:stop",
-                "domains:add", "domains:remove", "run");
+                "domains:add", "domains:remove", "run", "logs");
     }
 
     @Test
@@ -59,7 +59,7 @@ class UsageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"builds", "releases", "ps", "ps:restart", "domains", "rollback"})
+    @ValueSource(strings = {"builds", "releases", "ps", "ps:restart", "domains", "rollback", "logs"})
     void appVerbsWithoutAnAppSayHowToGiveOne(String verb) {
         cli().run(verb).failsWith(2, AppResolver.NO_APP);
     }
@@ -97,7 +97,7 @@ class UsageTest {
         String script = cli().ok("completion").out();
         assertThat(script).startsWith("#!/usr/bin/env bash")
                 .contains("apps:create", "apps:destroy", "config:set", "config:get", "whoami", "git:remote",
-                        "releases:info", "ps:scale", "domains:remove", "run")
+                        "releases:info", "ps:scale", "domains:remove", "run", "logs")
                 .contains("complete -F");
     }
 
