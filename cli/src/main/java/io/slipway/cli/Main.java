@@ -79,6 +79,10 @@ public final class Main {
         cli.addSubcommand(new DomainCommands.Remove(inv));
         cli.addSubcommand(new RunCommand(inv));
         cli.addSubcommand(new LogsCommand(inv));
+        cli.addSubcommand(new ScheduleCommands.ListSchedules(inv));
+        cli.addSubcommand(new ScheduleCommands.Add(inv));
+        cli.addSubcommand(new ScheduleCommands.Remove(inv));
+        cli.addSubcommand(new ScheduleCommands.History(inv));
         cli.addSubcommand(new AccountCommands.Login(inv));
         cli.addSubcommand(new AccountCommands.Logout(inv));
         cli.addSubcommand(new AccountCommands.Whoami(inv));
@@ -88,6 +92,7 @@ public final class Main {
 
         // `run -a shop python x.py --verbose`: from the command's first word on, every word is the command's.
         cli.getSubcommands().get("run").setStopAtPositional(true);
+        cli.getSubcommands().get("schedules:add").setStopAtPositional(true);
 
         cli.setOut(inv.out());
         cli.setErr(inv.err());

@@ -24,7 +24,8 @@ class UsageTest {
     @ValueSource(strings = {"apps", "apps:create", "apps:info", "apps:destroy", "config", "config:set",
             "config:unset", "config:get", "login", "logout", "whoami", "version", "completion", "git:remote",
             "git:credential", "builds", "releases", "releases:info", "rollback", "ps", "ps:scale", "ps:restart",
-            "ps:stop", "domains", "domains:add", "domains:remove", "run", "logs"})
+            "ps:stop", "domains", "domains:add", "domains:remove", "run", "logs", "schedules", "schedules:add",
+            "schedules:remove", "schedules:history"})
     void everyVerbExplainsItselfWithHelp(String verb) {
         SlipwayCli.Result r = cli().ok(verb, "--help");
         assertThat(r.out()).startsWith("Usage: slipway " + verb).contains("--help");
@@ -35,7 +36,8 @@ class UsageTest {
     void theBareCommandListsEveryVerb() {
         assertThat(cli().ok().out()).contains("apps:create", "config:get", "login", "completion", "SLIPWAY_API_URL",
                 "git:remote", "builds", "releases:info", "rollback", "ps:scale", "ps:restart", "ps:stop",
-                "domains:add", "domains:remove", "run", "logs");
+                "domains:add", "domains:remove", "run", "logs", "schedules:add", "schedules:remove",
+                "schedules:history");
     }
 
     @Test
@@ -59,7 +61,8 @@ class UsageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"builds", "releases", "ps", "ps:restart", "domains", "rollback", "logs"})
+    @ValueSource(strings = {"builds", "releases", "ps", "ps:restart", "domains", "rollback", "logs", "schedules",
+            "schedules:history"})
     void appVerbsWithoutAnAppSayHowToGiveOne(String verb) {
         cli().run(verb).failsWith(2, AppResolver.NO_APP);
     }
@@ -72,6 +75,8 @@ class UsageTest {
         cli().run("domains:add", "-a", "shop").failsWith(2, "HOSTNAME");
         cli().run("domains:remove", "-a", "shop").failsWith(2, "HOSTNAME");
         cli().run("git:credential").failsWith(2, "ACTION");
+        cli().run("schedules:remove", "-a", "shop").failsWith(2, "ID");
+        cli().run("schedules:add", "-a", "shop", "--", "true").failsWith(2, "--cron");
     }
 
     @Test
@@ -97,7 +102,7 @@ class UsageTest {
         String script = cli().ok("completion").out();
         assertThat(script).startsWith("#!/usr/bin/env bash")
                 .contains("apps:create", "apps:destroy", "config:set", "config:get", "whoami", "git:remote",
-                        "releases:info", "ps:scale", "domains:remove", "run", "logs")
+                        "releases:info", "ps:scale", "domains:remove", "run", "logs", "schedules:add")
                 .contains("complete -F");
     }
 

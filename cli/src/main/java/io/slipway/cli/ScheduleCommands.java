@@ -1,0 +1,220 @@
+package io.slipway.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.slipway.api.CreateSchedule;
+import io.slipway.api.ScheduleRunView;
+import io.slipway.api.ScheduleView;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code schedules} topic: commands the platform runs as one-off dynos on a cron schedule,
+ * and what each firing did. Whether a cron expression or a timezone is valid is the platform's
+ * call (it answers with the expected form), so the rule lives in one place.
+ */
+final class ScheduleCommands {
+    static final List<String> OVERLAPS = List.of("skip", "allow");
+
+    private ScheduleCommands() {}
+
+    @Command(name = "schedules", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
+            description = "List an app's scheduled jobs: id, cron, timezone, overlap policy, next run and command.")
+    static final class ListSchedules implements Callable<Integer> {
+        private final Invocation inv;
+
+        @Mixin
+        AppOption appOption;
+
+        @Option(names = "--json", description = "Print the API's JSON.")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        ListSchedules(Invocation inv) {
+            this.inv = inv;
+        }
+
+        @Override
+        public Integer call() {
+            String app = inv.app(appOption.app, spec);
+            ApiClient api = inv.api();
+            JsonNode node = api.get(Invocation.appPath(app, "schedules"));
+            if (json) {
+                inv.printJson(node);
+                return 0;
+            }
+            ScheduleView[] schedules = api.convert(node, ScheduleView[].class);
+            if (schedules.length == 0) {
+                inv.out().print(app + " has no schedules: `slipway schedules:add --cron \"*/10 * * * *\" -- CMD` adds one\n");
+                return 0;
+            }
+            Listing.header(inv.out(), app + " Schedules");
+            // A cron expression has spaces of its own: a header row keeps the columns readable.
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("id", "cron", "timezone", "overlap", "next run", "command"));
+            for (ScheduleView s : schedules) {
+                rows.add(List.of(BuildCommands.text(s.id()), BuildCommands.text(s.cron()), BuildCommands.text(s.timezone()),
+                        BuildCommands.text(s.overlap()), Times.at(s.nextRunAt()), BuildCommands.text(s.command())));
+            }
+            Listing.columns(inv.out(), rows);
+            return 0;
+        }
+    }
+
+    @Command(name = "schedules:add", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
+            description = {"Run a command on a schedule, each time in a one-off dyno from the current release: "
+                    + "schedules:add --cron \"*/10 * * * *\" -- python report.py.",
+                    "The cron expression has five fields: minute hour day-of-month month day-of-week."})
+    static final class Add implements Callable<Integer> {
+        private final Invocation inv;
+
+        @Mixin
+        AppOption appOption;
+
+        @Option(names = "--cron", required = true, paramLabel = "EXPR",
+                description = "When, as five cron fields: \"*/10 * * * *\" is every ten minutes.")
+        String cron;
+
+        @Option(names = {"--timezone", "--tz"}, paramLabel = "ZONE",
+                description = "The timezone the cron fields are read in, as Europe/Paris. Default: UTC.")
+        String timezone;
+
+        @Option(names = "--overlap", paramLabel = "POLICY",
+                description = "When the previous run is still going: skip (the default) or allow.")
+        String overlap;
+
+        @Parameters(arity = "0..*", paramLabel = "CMD", description = "The command and its arguments.")
+        List<String> words = new ArrayList<>();
+
+        @Spec
+        CommandSpec spec;
+
+        Add(Invocation inv) {
+            this.inv = inv;
+        }
+
+        @Override
+        public Integer call() {
+            String command = CommandWords.join(words);
+            if (command.isEmpty()) {
+                throw new ParameterException(spec.commandLine(),
+                        "no command to schedule: slipway schedules:add --cron EXPR -- CMD...");
+            }
+            String policy = overlap == null ? null : overlap.strip().toLowerCase(Locale.ROOT);
+            if (policy != null && !OVERLAPS.contains(policy)) {
+                throw new ParameterException(spec.commandLine(), "--overlap '" + ConfigAssignments.printable(overlap)
+                        + "' is not one of " + String.join(", ", OVERLAPS));
+            }
+            String app = inv.app(appOption.app, spec);
+            ApiClient api = inv.api();
+            ScheduleView added = api.convert(api.post(Invocation.appPath(app, "schedules"),
+                    new CreateSchedule(cron, command, timezone, policy)), ScheduleView.class);
+            StringBuilder line = new StringBuilder("Added schedule ").append(added.id()).append(": ")
+                    .append(BuildCommands.text(added.cron() != null ? added.cron() : cron))
+                    .append(" (").append(added.timezone() != null ? added.timezone() : timezone == null ? "UTC" : timezone)
+                    .append(") runs ").append(ApiClient.oneLine(added.command() != null ? added.command() : command));
+            if (added.nextRunAt() != null) {
+                line.append("; next at ").append(Times.at(added.nextRunAt()));
+            }
+            inv.out().print(line + "\n");
+            return 0;
+        }
+    }
+
+    @Command(name = "schedules:remove", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
+            description = "Remove a scheduled job (a run already going finishes).")
+    static final class Remove implements Callable<Integer> {
+        private final Invocation inv;
+
+        @Mixin
+        AppOption appOption;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "The schedule's id, as `slipway schedules` lists it.")
+        String id;
+
+        @Spec
+        CommandSpec spec;
+
+        Remove(Invocation inv) {
+            this.inv = inv;
+        }
+
+        @Override
+        public Integer call() {
+            String app = inv.app(appOption.app, spec);
+            ApiClient api = inv.api();
+            Progress.run(inv, "Removing schedule " + ConfigAssignments.printable(id) + " from " + app,
+                    () -> api.delete(Invocation.appPath(app, "schedules", ApiClient.segment(id))), removed -> "done");
+            return 0;
+        }
+    }
+
+    @Command(name = "schedules:history", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
+            description = "What the scheduled jobs did, newest first: when, which schedule, dyno, status, "
+                    + "exit code and the first line of output.")
+    static final class History implements Callable<Integer> {
+        private final Invocation inv;
+
+        @Mixin
+        AppOption appOption;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "Only this schedule's runs.")
+        String id;
+
+        @Option(names = "--json", description = "Print the API's JSON.")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        History(Invocation inv) {
+            this.inv = inv;
+        }
+
+        @Override
+        public Integer call() {
+            String app = inv.app(appOption.app, spec);
+            ApiClient api = inv.api();
+            JsonNode node = api.get(id == null ? Invocation.appPath(app, "schedule-runs")
+                    : Invocation.appPath(app, "schedules", ApiClient.segment(id), "history"));
+            if (json) {
+                inv.printJson(node);
+                return 0;
+            }
+            ScheduleRunView[] runs = api.convert(node, ScheduleRunView[].class);
+            if (runs.length == 0) {
+                inv.out().print((id == null ? app + "'s schedules have" : "schedule " + id + " has") + " not run yet\n");
+                return 0;
+            }
+            Listing.header(inv.out(), app + " Schedule Runs");
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("started", "schedule", "dyno", "status", "exit", "output"));
+            for (ScheduleRunView run : runs) {
+                rows.add(List.of(Times.at(run.startedAt()), BuildCommands.text(run.scheduleId()),
+                        BuildCommands.text(run.dyno()), BuildCommands.text(run.status()),
+                        run.exitCode() == null ? "" : String.valueOf(run.exitCode()), firstLine(run.output())));
+            }
+            Listing.columns(inv.out(), rows);
+            return 0;
+        }
+    }
+
+    /** The first non-blank line of a run's output, which is usually the one that says what happened. */
+    static String firstLine(String output) {
+        if (output == null) {
+            return "";
+        }
+        return output.lines().filter(line -> !line.isBlank()).findFirst().map(String::strip).orElse("");
+    }
+}
