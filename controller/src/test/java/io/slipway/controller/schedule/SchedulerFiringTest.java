@@ -191,6 +191,7 @@ class SchedulerFiringTest {
 
         ScheduleView added = first.add(app, Cron.quartz(EVERY_SECOND), "python tick.py", UTC, Overlap.ALLOW, "admin");
 
+        assertThat(count("select count(*) from qrtz_scheduler_state")).as("checked-in cluster members").isEqualTo(2);
         await().atMost(Duration.ofSeconds(20)).until(() -> finished(first, added).size() >= 6);
         List<Instant> slots = scheduledFor(added);
         assertThat(slots).doesNotHaveDuplicates();
