@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 
 /**
  * The {@code schedules} topic: commands the platform runs as one-off dynos on a cron schedule,
@@ -24,6 +25,7 @@ import java.util.concurrent.Callable;
  */
 final class ScheduleCommands {
     static final List<String> OVERLAPS = List.of("skip", "allow");
+    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private ScheduleCommands() {}
 
@@ -64,7 +66,7 @@ final class ScheduleCommands {
             List<List<String>> rows = new ArrayList<>();
             rows.add(List.of("id", "cron", "timezone", "overlap", "next run", "command"));
             for (ScheduleView s : schedules) {
-                rows.add(List.of(BuildCommands.text(s.id()), BuildCommands.text(s.cron()), BuildCommands.text(s.timezone()),
+                rows.add(List.of(shortId(s.id()), BuildCommands.text(s.cron()), BuildCommands.text(s.timezone()),
                         BuildCommands.text(s.overlap()), Times.at(s.nextRunAt()), BuildCommands.text(s.command())));
             }
             Listing.columns(inv.out(), rows);
@@ -120,7 +122,7 @@ final class ScheduleCommands {
             ApiClient api = inv.api();
             ScheduleView added = api.convert(api.post(Invocation.appPath(app, "schedules"),
                     new CreateSchedule(cron, command, timezone, policy)), ScheduleView.class);
-            StringBuilder line = new StringBuilder("Added schedule ").append(added.id()).append(": ")
+            StringBuilder line = new StringBuilder("Added schedule ").append(shortId(added.id())).append(": ")
                     .append(BuildCommands.text(added.cron() != null ? added.cron() : cron))
                     .append(" (").append(added.timezone() != null ? added.timezone() : timezone == null ? "UTC" : timezone)
                     .append(") runs ").append(ApiClient.oneLine(added.command() != null ? added.command() : command));
@@ -201,13 +203,21 @@ final class ScheduleCommands {
             List<List<String>> rows = new ArrayList<>();
             rows.add(List.of("started", "schedule", "dyno", "status", "exit", "output"));
             for (ScheduleRunView run : runs) {
-                rows.add(List.of(Times.at(run.startedAt()), BuildCommands.text(run.scheduleId()),
+                rows.add(List.of(Times.at(run.startedAt()), shortId(run.scheduleId()),
                         BuildCommands.text(run.dyno()), BuildCommands.text(run.status()),
                         run.exitCode() == null ? "" : String.valueOf(run.exitCode()), firstLine(run.output())));
             }
             Listing.columns(inv.out(), rows);
             return 0;
         }
+    }
+
+    /**
+     * A UUID as its first 8 characters, as git shortens commits: the platform takes any unique
+     * start of an id, and the listings stay readable. {@code --json} has the whole id.
+     */
+    static String shortId(String id) {
+        return id == null ? "" : UUID.matcher(id).matches() ? id.substring(0, 8) : id;
     }
 
     /** The first non-blank line of a run's output, which is usually the one that says what happened. */

@@ -88,6 +88,15 @@ class ScheduleContractTest {
     }
 
     @Test
+    void aUuidIdIsShownByItsFirstEightCharactersAsGitShortensCommits() {
+        api.answer("GET /apps/shop/schedules", 200, """
+                [{"id":"3f2a9c1e-7b4d-4e8a-9c0f-1a2b3c4d5e6f","cron":"0 3 * * *","command":"true","timezone":"UTC",
+                  "overlap":"skip","next_run_at":null}]""");
+        assertThat(slipway.ok("schedules", "-a", "shop").out()).contains("\n3f2a9c1e  0 3 * * *  UTC       skip     ");
+        assertThat(slipway.ok("schedules", "-a", "shop", "--json").out()).contains("3f2a9c1e-7b4d-4e8a-9c0f-1a2b3c4d5e6f");
+    }
+
+    @Test
     void noSchedulesSaysHowToAddOne() {
         api.answer("GET /apps/shop/schedules", 200, "[]");
         assertThat(slipway.ok("schedules", "-a", "shop").out()).startsWith("shop has no schedules: `slipway schedules:add");
