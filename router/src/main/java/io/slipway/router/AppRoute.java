@@ -16,6 +16,8 @@ final class AppRoute implements ProxyClient.ProxyTarget {
     private final int crashedWebDynos;
     private final Map<String, Integer> dynoStates;
     private final AtomicInteger next = new AtomicInteger();
+    /** {@link #backends()}' pools, looked up once rather than hashed per request; reset with the route. */
+    private final DynoPool[] pools;
 
     AppRoute(String app, List<Backend> backends, int webDynos, int crashedWebDynos, Map<String, Integer> dynoStates) {
         this.app = app;
@@ -23,6 +25,17 @@ final class AppRoute implements ProxyClient.ProxyTarget {
         this.webDynos = webDynos;
         this.crashedWebDynos = crashedWebDynos;
         this.dynoStates = Map.copyOf(dynoStates);
+        this.pools = new DynoPool[this.backends.size()];
+    }
+
+    /** The pool of backend {@code i}; racing threads may both look it up, and get the same one. */
+    DynoPool pool(int i, DynoPools all) {
+        DynoPool p = pools[i];
+        if (p == null) {
+            p = all.get(backends.get(i));
+            pools[i] = p;
+        }
+        return p;
     }
 
     String app() {

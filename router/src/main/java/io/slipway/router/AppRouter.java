@@ -8,10 +8,8 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
-import io.undertow.util.WorkerUtils;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.xnio.IoUtils;
 
 /**
@@ -28,7 +26,7 @@ final class AppRouter implements HttpHandler {
 
     private final String domain;
     private final RouteTable routes;
-    private final Duration timeout;
+    private final DynoDeadlines deadlines;
     private final HttpHandler proxy;
     private final RequestLog requestLog;
     private final Metrics metrics;
@@ -38,7 +36,7 @@ final class AppRouter implements HttpHandler {
     AppRouter(String domain, RouteTable routes, Duration timeout, HttpHandler proxy, RequestLog requestLog, Metrics metrics) {
         this.domain = domain;
         this.routes = routes;
-        this.timeout = timeout;
+        this.deadlines = new DynoDeadlines(timeout.toNanos(), AppRouter::timedOut);
         this.proxy = proxy;
         this.requestLog = requestLog;
         this.metrics = metrics;
@@ -86,16 +84,14 @@ final class AppRouter implements HttpHandler {
         exchange.addDefaultResponseListener(errorAnswer);
         exchange.addResponseWrapper((factory, ex) -> {
             f.responseStarted = true;
-            f.cancelDeadline();
             return factory.create();
         });
-        f.deadline = WorkerUtils.executeAfter(exchange.getIoThread(), () -> timedOut(exchange, f), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        deadlines.watch(exchange, f);
         proxy.handleRequest(exchange);
     }
 
-    /** H12: the dyno had {@link #timeout} to start its response. */
+    /** H12: the dyno had SLIPWAY_ROUTER_TIMEOUT to start its response. */
     private static void timedOut(HttpServerExchange exchange, Forwarding f) {
-        f.deadline = null;
         if (f.responseStarted || exchange.isComplete()) {
             return;
         }
@@ -138,7 +134,6 @@ final class AppRouter implements HttpHandler {
     private void completed(HttpServerExchange exchange, ExchangeCompletionListener.NextListener next) {
         try {
             Forwarding f = Forwarding.of(exchange);
-            f.cancelDeadline();
             long end = System.nanoTime();
             metrics.record(f.route.app(), exchange.getStatusCode(), end - f.startNanos);
             requestLog.log(f.route.app(), RequestLine.format(exchange, f, end));

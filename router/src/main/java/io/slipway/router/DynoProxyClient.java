@@ -35,6 +35,7 @@ final class DynoProxyClient implements ProxyClient {
 
     /** One request's walk over the app's dynos until one accepts a connection. */
     private final class Attempt implements ProxyCallback<ProxyConnection> {
+        private final AppRoute route;
         private final List<Backend> backends;
         private final Forwarding forwarding;
         private final ProxyCallback<ProxyConnection> delegate;
@@ -44,6 +45,7 @@ final class DynoProxyClient implements ProxyClient {
         private boolean outOfRotationToo; // second pass: every dyno was out of rotation, so try them anyway
 
         Attempt(AppRoute route, Forwarding forwarding, ProxyCallback<ProxyConnection> delegate) {
+            this.route = route;
             this.backends = route.backends();
             this.forwarding = forwarding;
             this.delegate = delegate;
@@ -63,12 +65,12 @@ final class DynoProxyClient implements ProxyClient {
                     }
                     outOfRotationToo = true;
                 }
-                Backend b = backends.get((start + i) % n);
-                DynoPool pool = pools.get(b);
+                int index = (start + i) % n;
+                DynoPool pool = route.pool(index, pools);
                 if (!outOfRotationToo && !pool.inRotation()) {
                     continue;
                 }
-                forwarding.dyno = b;
+                forwarding.dyno = backends.get(index);
                 forwarding.connectStartNanos = System.nanoTime();
                 pool.connections().connect(forwarding.route, exchange, this, -1, TimeUnit.MILLISECONDS, false);
                 return;

@@ -3,7 +3,6 @@ package io.slipway.router;
 import io.undertow.client.ClientConnection;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
-import org.xnio.XnioExecutor;
 
 /**
  * The state of one request on its way to a dyno, attached to the exchange: which app and dyno,
@@ -21,7 +20,6 @@ final class Forwarding {
     long connectedNanos;
     RouterError error;
     ClientConnection connection;
-    XnioExecutor.Key deadline;
     boolean responseStarted;
 
     Forwarding(AppRoute route, String requestId, long startNanos) {
@@ -41,12 +39,5 @@ final class Forwarding {
     /** From the dyno connection to the end of the response; 0 when no dyno was reached. */
     long serviceMillis(long endNanos) {
         return connectedNanos == 0 ? 0 : (endNanos - connectedNanos) / 1_000_000;
-    }
-
-    void cancelDeadline() {
-        if (deadline != null) {
-            deadline.remove();
-            deadline = null;
-        }
     }
 }

@@ -41,12 +41,23 @@ final class RequestLine {
         return b.toString();
     }
 
+    /** The last address formatted on this thread: a keep-alive connection's requests share one InetAddress. */
+    private static final ThreadLocal<Object[]> lastAddress = ThreadLocal.withInitial(() -> new Object[2]);
+
     static String clientAddress(HttpServerExchange exchange) {
         InetSocketAddress a = exchange.getSourceAddress();
         if (a == null) {
             return "";
         }
-        return a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+        if (a.getAddress() == null) {
+            return a.getHostString();
+        }
+        Object[] last = lastAddress.get();
+        if (last[0] != a.getAddress()) {
+            last[0] = a.getAddress();
+            last[1] = a.getAddress().getHostAddress();
+        }
+        return (String) last[1];
     }
 
     /** Inside quotes: no quote, backslash or control character can break the line apart. */

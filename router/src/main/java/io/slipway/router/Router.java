@@ -30,6 +30,8 @@ public final class Router implements AutoCloseable {
     static final int PARSE_TIMEOUT_MILLIS = 30_000;
     /** The proxy never blocks: IO threads do all the work, one per core unless SLIPWAY_ROUTER_IO_THREADS says otherwise. */
     static final int WORKER_THREADS = 2;
+    /** Undertow's default for a heap of 128 MiB or more: 16 KiB direct buffers. */
+    static final int BUFFER_BYTES = 16 * 1024;
 
     private final Undertow server;
     private final RouteSync sync;
@@ -78,6 +80,7 @@ public final class Router implements AutoCloseable {
         Undertow.Builder builder = Undertow.builder()
                 .addHttpListener(config.port(), config.bind())
                 .setWorkerThreads(WORKER_THREADS)
+                .setByteBufferPool(new ThreadLocalBufferPool(true, BUFFER_BYTES))
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, PARSER_LIMIT_BYTES)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, IDLE_CLIENT_MILLIS)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, PARSE_TIMEOUT_MILLIS)
