@@ -135,6 +135,10 @@ final class AttachedRun {
     }
 
     private void pumpStdin() {
+        if (tty.isPresent()) {
+            // As docker's CLI does after attaching: the TTY is created 0x0; the size in the request only sets $COLUMNS.
+            size().ifPresent(size -> send(RunProtocol.resize(size)));
+        }
         InputStream in = inv.ctx().stdin();
         byte[] buffer = new byte[STDIN_CHUNK];
         try {
@@ -159,11 +163,12 @@ final class AttachedRun {
 
     /** Ctrl-C without a raw terminal: closing the connection is what stops the dyno. */
     private void interrupt() {
+        // The outcome first: the server's answering close must not read as a lost connection.
+        outcome.complete(INTERRUPTED);
         WebSocket ws = socket;
         if (ws != null) {
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "interrupted");
         }
-        outcome.complete(INTERRUPTED);
     }
 
     /** One binary message, one at a time (the WebSocket allows no more); false once the run is over. */

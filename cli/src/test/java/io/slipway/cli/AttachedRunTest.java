@@ -156,6 +156,9 @@ class AttachedRunTest {
             assertThat(request.get("columns").asInt()).isEqualTo(120);
             assertThat(request.get("lines").asInt()).isEqualTo(40);
             run.sendText("{\"dyno\":\"run.7\"}");
+            StandInRunServer.Binary size = run.binary();
+            assertThat(size.channel()).as("the TTY is sized first").isEqualTo(RunProtocol.RESIZE);
+            assertThat(size.payload()).isEqualTo("120 40");
             // Ctrl-C typed on a raw terminal is a byte for the remote program, not a signal here.
             StandInRunServer.Binary key = run.binary();
             assertThat(key.channel()).isEqualTo(RunProtocol.STDIN);
@@ -178,7 +181,7 @@ class AttachedRunTest {
         server.script(run -> {
             run.text();
             run.sendText("{\"dyno\":\"run.7\"}");
-            await().atMost(Duration.ofSeconds(5)).until(tty::isRaw);
+            assertThat(nextNot(run, RunProtocol.STDIN_EOF).payload()).isEqualTo("80 24");
             tty.resize(132, 50);
             assertThat(signals.fire("WINCH")).as("listening for resizes").isTrue();
             StandInRunServer.Binary resize = nextNot(run, RunProtocol.STDIN_EOF);
