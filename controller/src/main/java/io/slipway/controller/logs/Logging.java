@@ -1,0 +1,67 @@
+package io.slipway.controller.logs;
+
+import io.slipway.controller.app.AppService;
+import io.undertow.server.RoutingHandler;
+import java.nio.file.Path;
+import java.util.function.Predicate;
+
+/**
+ * The log stream's parts, started and stopped together: the buffers ({@link LogService}), dyno
+ * output from Docker ({@link DynoOutput}), router lines over UDP ({@link RouterLogListener}) and
+ * the {@code log-stream} route.
+ */
+public final class Logging implements AutoCloseable {
+    private final LogService service;
+    private final RouterLogListener router;
+    private final DynoOutput dynos;
+
+    private Logging(LogService service, RouterLogListener router, DynoOutput dynos) {
+        this.service = service;
+        this.router = router;
+        this.dynos = dynos;
+    }
+
+    /**
+     * @param home      {@code SLIPWAY_HOME}: buffers go under {@code logs/apps}
+     * @param udpPort   where routers send their lines ({@code SLIPWAY_LOG_PORT})
+     * @param platform  the label value of this platform's containers
+     * @param appExists whether an app of that name exists
+     */
+    public static Logging start(Path home, int udpPort, String platform, Predicate<String> appExists) {
+        LogService service = new LogService(LogService.Settings.under(home), appExists);
+        RouterLogListener router;
+        try {
+            router = RouterLogListener.start(udpPort, service);
+        } catch (RuntimeException e) {
+            service.close();
+            throw e;
+        }
+        return new Logging(service, router, DynoOutput.start(platform, service));
+    }
+
+    /** Where every part of the platform writes an app's lines. */
+    public LogSink sink() {
+        return service;
+    }
+
+    /** Deletes an app's log: call when the app is destroyed. */
+    public void remove(String app) {
+        service.remove(app);
+    }
+
+    public void register(RoutingHandler routes, AppService apps) {
+        new LogRoutes(apps, service).register(routes);
+    }
+
+    /** The UDP port router lines are taken on. */
+    public int udpPort() {
+        return router.port();
+    }
+
+    @Override
+    public void close() {
+        dynos.close();
+        router.close();
+        service.close();
+    }
+}

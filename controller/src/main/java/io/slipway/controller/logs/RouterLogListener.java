@@ -1,0 +1,130 @@
+package io.slipway.controller.logs;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where routers (separate processes) send their request lines: UDP on 127.0.0.1, one line per
+ * datagram, UTF-8, {@code <app> <process> <text>} — e.g. {@code shop router at=info method=GET
+ * path="/" … status=200} — kept as {@code router[<process>]} in the app's stream. UDP because a
+ * router must never wait on the controller: if it is down or slow, lines are lost, requests are not.
+ * {@link LogDatagramSender} is the sending side.
+ */
+public final class RouterLogListener implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RouterLogListener.class);
+    private static final int MAX_DATAGRAM = 65_507;
+
+    private final DatagramChannel channel;
+    private final LogSink sink;
+    private final Thread thread;
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong malformed = new AtomicLong();
+    private volatile boolean closing;
+
+    private RouterLogListener(DatagramChannel channel, LogSink sink) {
+        this.channel = channel;
+        this.sink = sink;
+        this.thread = Thread.ofPlatform().name("router-log-listener").daemon().unstarted(this::receive);
+    }
+
+    /** Binds 127.0.0.1:{@code port} (0 for any free port) and starts taking lines into {@code sink}. */
+    public static RouterLogListener start(int port, LogSink sink) {
+        DatagramChannel channel = null;
+        try {
+            channel = DatagramChannel.open();
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20); // bursts wait here, not in the router
+            channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException e) {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // nothing bound, nothing to release
+                }
+            }
+            throw new UncheckedIOException("cannot listen for router log lines on UDP 127.0.0.1:" + port + " ("
+                    + e.getMessage() + "); set SLIPWAY_LOG_PORT to a free port", e);
+        }
+        RouterLogListener listener = new RouterLogListener(channel, sink);
+        listener.thread.start();
+        return listener;
+    }
+
+    /** The UDP port it listens on. */
+    public int port() {
+        try {
+            return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void receive() {
+        ByteBuffer buf = ByteBuffer.allocate(MAX_DATAGRAM);
+        while (!closing) {
+            try {
+                buf.clear();
+                channel.receive(buf);
+                buf.flip();
+                take(StandardCharsets.UTF_8.decode(buf).toString());
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (!closing) {
+                    log.warn("router log listener: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    /** One datagram: {@code <app> <process> <text>}; anything else is counted and dropped. */
+    void take(String datagram) {
+        int a = datagram.indexOf(' ');
+        int p = a < 0 ? -1 : datagram.indexOf(' ', a + 1);
+        if (p < 0) {
+            malformed.incrementAndGet();
+            return;
+        }
+        String process = datagram.substring(a + 1, p);
+        if (!LogFormat.PROCESS.matcher(process).matches()) {
+            malformed.incrementAndGet();
+            return;
+        }
+        received.incrementAndGet();
+        sink.append(new LogLine(Instant.now(), datagram.substring(0, a), "router", process, datagram.substring(p + 1)));
+    }
+
+    long received() {
+        return received.get();
+    }
+
+    long malformed() {
+        return malformed.get();
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing a socket we own cannot lose anything
+        }
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
