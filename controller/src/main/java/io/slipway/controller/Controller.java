@@ -25,6 +25,7 @@ import java.time.Clock;
 import io.slipway.controller.git.GitRepositories;
 import io.slipway.controller.git.GitRoutes;
 import io.slipway.controller.logs.LogSink;
+import io.slipway.controller.logs.Logging;
 import io.slipway.controller.release.ReleaseRoutes;
 import io.slipway.controller.run.OneOffDynos;
 import io.slipway.controller.run.RunRoutes;
@@ -60,9 +61,11 @@ public final class Controller implements AutoCloseable {
     private final DynoManager dynos;
     private final PlatformIdentity platform;
     private final ScheduleService schedules;
+    private final Logging logging;
 
     private Controller(Database db, ApiServer api, DockerEngine docker, Builder builder, StackImages stacks,
-                       DynoManager dynos, PlatformIdentity platform, ScheduleService schedules) {
+                       DynoManager dynos, PlatformIdentity platform, Logging logging, ScheduleService schedules) {
+        this.logging = logging;
         this.dynos = dynos;
         this.platform = platform;
         this.schedules = schedules;
@@ -100,6 +103,7 @@ public final class Controller implements AutoCloseable {
         DatabaseUrl url = config.databaseUrl()
                 .orElseGet(() -> EmbeddedPostgres.underHome(config.home()).ensureRunning());
         Database db = Database.open(url, config.databaseTimeout(), Duration.ofSeconds(30));
+        Logging logging = null;
         try {
             TokenService tokens = new TokenService(db);
             tokens.ensureAdminToken(config.home().resolve("admin-token"));
@@ -121,7 +125,14 @@ public final class Controller implements AutoCloseable {
                             Duration.ofSeconds(2)),
                     platform.shortId());
             FormationService formation = new FormationService(db, releases, config.maxDynosPerType());
-            LogSink logs = LogSink.NULL;
+            logging = Logging.start(config.home(), config.logPort(), platform.shortId(),
+                    name -> apps.find(name).isPresent());
+            LogSink logs = logging.sink();
+            releases.logTo(logs);
+            configVars.logTo(logs);
+            pipeline.logTo(logs);
+            dynos.logTo(logs);
+            formation.logTo(logs);
             OneOffDynos runs = new OneOffDynos(db, docker, releases, logs, Clock.systemUTC(), platform.shortId(),
                     config.dynoGrace(), config.runMaxTime());
             ScheduleService schedules = new ScheduleService(db, runs, logs, Clock.systemUTC(),
@@ -129,6 +140,8 @@ public final class Controller implements AutoCloseable {
             apps.onDestroy(schedules::forgetApp);
             // Destroying an app: its dynos stop first, then its images, cache volume and repository go.
             apps.onDestroy(app -> dynos.removeApp(app.name().value()));
+            Logging appLogs = logging;
+            apps.onDestroy(app -> appLogs.remove(app.name().value()));
             apps.onDestroy(app -> builder.forgetApp(app.name().value()));
             configVars.afterChange(dynos::wake);
             GitRepositories repos = new GitRepositories(config.home().resolve("git"));
@@ -147,14 +160,18 @@ public final class Controller implements AutoCloseable {
             new DynoRoutes(apps, formation, dynos, releases, runs).register(routes);
             new ScheduleRoutes(apps, schedules).register(routes);
             new DomainRoutes(apps, new DomainService(db, config.domain())).register(routes);
+            logging.register(routes, apps);
 
             ApiServer api = ApiServer.start(config.bind(), config.apiPort(), tokens, Set.of(HealthRoutes.PATH), routes);
             log.info("controller {} listening on http://{}:{} (state: {}) in {} ms", BuildInfo.version(),
                     config.bind(), api.port(), url.describe(), (System.nanoTime() - started) / 1_000_000);
             dynos.start();
             schedules.start();
-            return new Controller(db, api, docker, builder, stacks, dynos, platform, schedules);
+            return new Controller(db, api, docker, builder, stacks, dynos, platform, logging, schedules);
         } catch (RuntimeException e) {
+            if (logging != null) {
+                logging.close();
+            }
             db.close();
             throw e;
         }
@@ -190,6 +207,7 @@ public final class Controller implements AutoCloseable {
     public void close() {
         api.close();
         schedules.close();
+        logging.close();
         dynos.close();
         db.close();
         docker.close();

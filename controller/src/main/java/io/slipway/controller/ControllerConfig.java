@@ -26,7 +26,8 @@ public record ControllerConfig(
         Duration bootTimeout,
         Duration restartBackoffCap,
         int maxDynosPerType,
-        Duration runMaxTime) {
+        Duration runMaxTime,
+        int logPort) {
 
     public ControllerConfig {
         if (apiPort < 1 || apiPort > 65535) {
@@ -37,6 +38,9 @@ public record ControllerConfig(
         }
         if (domain.isBlank()) {
             throw new IllegalArgumentException("SLIPWAY_DOMAIN must not be empty");
+        }
+        if (logPort < 1 || logPort > 65535) {
+            throw new IllegalArgumentException("SLIPWAY_LOG_PORT must be a port number (1-65535), got " + logPort);
         }
         if (buildTimeout.isNegative() || buildTimeout.isZero()) {
             throw new IllegalArgumentException("SLIPWAY_BUILD_TIMEOUT must be positive, got " + buildTimeout);
@@ -66,7 +70,9 @@ public record ControllerConfig(
                 duration(env, "SLIPWAY_BOOT_TIMEOUT", Duration.ofSeconds(60)),
                 duration(env, "SLIPWAY_RESTART_BACKOFF_CAP", Duration.ofMinutes(5)),
                 number(env, "SLIPWAY_MAX_DYNOS_PER_TYPE", 20),
-                duration(env, "SLIPWAY_RUN_MAX_TIME", Duration.ofHours(24)));
+                duration(env, "SLIPWAY_RUN_MAX_TIME", Duration.ofHours(24)),
+                // UDP, where routers send their request lines: next to the API port unless told.
+                port(env, "SLIPWAY_LOG_PORT", port(env, "SLIPWAY_API_PORT", 5050) + 1));
     }
 
     /**

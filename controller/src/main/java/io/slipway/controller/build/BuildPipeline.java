@@ -4,6 +4,8 @@ import io.slipway.controller.app.App;
 import io.slipway.controller.config.ConfigService;
 import io.slipway.controller.db.Database;
 import io.slipway.controller.http.ApiException;
+import io.slipway.controller.logs.LogLine;
+import io.slipway.controller.logs.LogSink;
 import io.slipway.controller.release.Release;
 import io.slipway.controller.release.ReleaseService;
 import java.io.IOException;
@@ -33,6 +35,7 @@ public final class BuildPipeline {
     private final Buildpacks buildpacks;
     private final Builder builder;
     private final Map<String, ReentrantLock> running = new ConcurrentHashMap<>();
+    private volatile LogSink logs = LogSink.NULL;
 
     public BuildPipeline(Database db, BuildService builds, ReleaseService releases, ConfigService config,
                          Buildpacks buildpacks, Builder builder) {
@@ -42,6 +45,11 @@ public final class BuildPipeline {
         this.config = config;
         this.buildpacks = buildpacks;
         this.builder = builder;
+    }
+
+    /** Where build output ({@code build[build.7]}) and deploy events go: the app's log stream. */
+    public void logTo(LogSink sink) {
+        this.logs = sink;
     }
 
     /** Thrown when a build for the app is already running: the second push is refused, never interleaved. */
@@ -67,8 +75,10 @@ public final class BuildPipeline {
         String sha = commit.name();
         Build build = builds.start(app, sha, by);
         StringBuilder captured = new StringBuilder();
+        LogSink logs = this.logs;
         BuildOutput out = line -> {
             sink.line(line);
+            logs.append(new LogLine(java.time.Instant.now(), app.name().value(), "build", "build." + build.number(), line));
             if (captured.length() < 4 * BuildService.MAX_OUTPUT_CHARS) {
                 captured.append(line).append('\n');
             }
@@ -91,10 +101,12 @@ public final class BuildPipeline {
                     "Deploy " + sha.substring(0, 7), by));
             log.info("app={} build={} release={} deployed commit {} in {} ms", app.name(), build.number(),
                     release.name(), sha.substring(0, 7), (System.nanoTime() - started) / 1_000_000);
+            logs.event(app.name().value(), "api", "Deploy " + sha.substring(0, 7) + " by " + by);
             return release;
         } catch (BuildFailedException | ApiException e) {
             builds.failed(build, e.getMessage(), captured.toString());
             log.info("app={} build={} failed: {}", app.name(), build.number(), e.getMessage());
+            logs.event(app.name().value(), "api", "Build " + build.number() + " failed: " + e.getMessage());
             throw new BuildFailedException(e.getMessage(), e);
         } catch (IOException e) {
             builds.failed(build, "reading the pushed commit failed: " + e.getMessage(), captured.toString());

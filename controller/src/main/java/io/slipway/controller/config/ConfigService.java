@@ -5,6 +5,7 @@ import io.slipway.api.Json;
 import io.slipway.controller.app.App;
 import io.slipway.controller.db.Database;
 import io.slipway.controller.http.ApiException;
+import io.slipway.controller.logs.LogSink;
 import io.slipway.controller.release.ReleaseService;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -30,10 +31,16 @@ public final class ConfigService {
     private final Database db;
     private final ReleaseService releases;
     private volatile Runnable afterChange = () -> { };
+    private volatile LogSink events = LogSink.NULL;
 
     public ConfigService(Database db, ReleaseService releases) {
         this.db = db;
         this.releases = releases;
+    }
+
+    /** Where "Set GREETING config vars by admin" goes: the app's log stream. */
+    public void logTo(LogSink sink) {
+        this.events = sink;
     }
 
     /** Called after a change that cut a release commits (the dyno manager rolls it out). */
@@ -78,6 +85,7 @@ public final class ConfigService {
             String description = describe(set, unset);
             record(c, app, description, after, by);
             log.info("app={} {} by {}", app.name(), description, by);
+            events.event(app.name().value(), "api", description + " by " + by);
             releases.onConfigChange(c, app, after, description, by);
             return after;
         });

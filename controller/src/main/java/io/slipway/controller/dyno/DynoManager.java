@@ -2,6 +2,7 @@ package io.slipway.controller.dyno;
 
 import io.slipway.controller.build.BuildOutput;
 import io.slipway.controller.docker.DockerEngine;
+import io.slipway.controller.logs.LogSink;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +54,7 @@ public final class DynoManager implements AutoCloseable {
     private final Set<String> stopping = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
+    private volatile LogSink events = LogSink.NULL;
 
     public DynoManager(io.slipway.controller.db.Database db, DynoRuntime runtime, Clock clock, Settings settings,
                        String platform) {
@@ -61,6 +63,11 @@ public final class DynoManager implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.platform = platform;
+    }
+
+    /** Where dyno events ({@code slipway[web.1]: State changed from up to crashed}) go: the app's log stream. */
+    public void logTo(LogSink sink) {
+        this.events = sink;
     }
 
     public void start() {
@@ -135,6 +142,8 @@ public final class DynoManager implements AutoCloseable {
                 DynoRuntime.Container c = f.get();
                 byName.put(c.name(), c);
                 log.info("app={} release=v{} dyno={} starting", d.app(), target.version(), dynoName(c));
+                events.event(d.app(), dynoName(c), "Starting process with command `"
+                        + target.processTypes().get(c.labels().get(LABEL_TYPE)) + "`");
             } catch (Exception e) {
                 log.warn("app={} release=v{} a dyno failed to start: {}", d.app(), target.version(), e.getMessage());
             }
@@ -172,10 +181,13 @@ public final class DynoManager implements AutoCloseable {
                 store.setReleaseStatus(d.appId(), target.version(), "failed");
                 log.warn("app={} release=v{} failed: its web dynos did not accept connections within {} s; v{} keeps serving",
                         d.app(), target.version(), settings.bootTimeout().toSeconds(), live == null ? 0 : live.version());
+                events.event(d.app(), "api", "Deploy v" + target.version() + " failed: its web dynos did not accept "
+                        + "connections within " + settings.bootTimeout().toSeconds() + " s");
             } else if (webUp) {
                 store.setReleaseStatus(d.appId(), target.version(), "succeeded");
                 routed = target;
                 log.info("app={} release=v{} is live", d.app(), target.version());
+                events.event(d.app(), "api", "Release v" + target.version() + " is live");
             }
         }
         int routedVersion = routed == null ? -1 : routed.version();
@@ -199,6 +211,8 @@ public final class DynoManager implements AutoCloseable {
             if (up && !wasUp) {
                 log.info("app={} release=v{} dyno={} state changed from {} to up", d.app(), key.release(),
                         key.dynoName(), old == null ? "starting" : old.state());
+                events.event(d.app(), key.dynoName(), "State changed from " + (old == null ? "starting" : old.state())
+                        + " to up");
             }
             if (up && restarts > 0 && Duration.between(startedAt, now).compareTo(RESET_RESTARTS_AFTER) > 0) {
                 restarts = 0;
@@ -212,6 +226,8 @@ public final class DynoManager implements AutoCloseable {
         if (old == null || !old.state().equals("restarting") && !old.state().equals("crashed")) {
             log.warn("app={} release=v{} dyno={} state changed from {} to crashed (exit code {})", d.app(), key.release(),
                     key.dynoName(), old == null ? "up" : old.state(), c.exitCode());
+            events.event(d.app(), key.dynoName(), "Process exited with status " + c.exitCode());
+            events.event(d.app(), key.dynoName(), "State changed from " + (old == null ? "up" : old.state()) + " to crashed");
         }
         if (!now.isBefore(due)) {
             try {
@@ -236,6 +252,9 @@ public final class DynoManager implements AutoCloseable {
             return;
         }
         log.info("app={} dyno={} stopping: {}", app, c.name(), why);
+        if (DynoKey.of(c.labels()) != null) {
+            events.event(app, dynoName(c), "Stopping: " + why);
+        }
         background.execute(() -> {
             try {
                 // Its row is gone (so routers drop it) before the stop: let them hear that first, and
@@ -360,6 +379,7 @@ public final class DynoManager implements AutoCloseable {
         for (DynoStore.Row r : matching(appId, selector)) {
             names.add(r.type() + "." + r.index());
             log.info("app={} release=v{} dyno={}.{} restarting on request", app, r.release(), r.type(), r.index());
+            events.event(app, r.type() + "." + r.index(), "Restarting on request");
             background.execute(() -> {
                 try {
                     runtime.restartGracefully(r.containerId(), settings.grace());

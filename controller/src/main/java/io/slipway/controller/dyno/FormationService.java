@@ -5,6 +5,7 @@ import io.slipway.api.FormationView;
 import io.slipway.controller.app.App;
 import io.slipway.controller.db.Database;
 import io.slipway.controller.http.ApiException;
+import io.slipway.controller.logs.LogSink;
 import io.slipway.controller.release.Release;
 import io.slipway.controller.release.ReleaseService;
 import java.util.ArrayList;
@@ -21,11 +22,17 @@ public final class FormationService {
     private final Database db;
     private final ReleaseService releases;
     private final int maxPerType;
+    private volatile LogSink events = LogSink.NULL;
 
     public FormationService(Database db, ReleaseService releases, int maxPerType) {
         this.db = db;
         this.releases = releases;
         this.maxPerType = maxPerType;
+    }
+
+    /** Where "Scaled to web@3:standard by admin" goes: the app's log stream. */
+    public void logTo(LogSink sink) {
+        this.events = sink;
     }
 
     public List<FormationView> get(App app) {
@@ -92,8 +99,9 @@ public final class FormationService {
             return null;
         });
         List<FormationView> now = get(app);
-        log.info("app={} Scaled to {} by {}", app.name(), String.join(", ", now.stream()
-                .map(f -> f.type() + "@" + f.quantity() + ":" + f.size()).toList()), by);
+        String scaled = String.join(", ", now.stream().map(f -> f.type() + "@" + f.quantity() + ":" + f.size()).toList());
+        log.info("app={} Scaled to {} by {}", app.name(), scaled, by);
+        events.event(app.name().value(), "api", "Scaled to " + scaled + " by " + by);
         return now;
     }
 

@@ -6,6 +6,7 @@ import io.slipway.api.Json;
 import io.slipway.controller.app.App;
 import io.slipway.controller.db.Database;
 import io.slipway.controller.http.ApiException;
+import io.slipway.controller.logs.LogSink;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,9 +31,15 @@ public final class ReleaseService {
             """;
 
     private final Database db;
+    private volatile LogSink events = LogSink.NULL;
 
     public ReleaseService(Database db) {
         this.db = db;
+    }
+
+    /** Where "Release v4 created by admin" goes: the app's log stream. */
+    public void logTo(LogSink sink) {
+        this.events = sink;
     }
 
     /** Cuts the next release of {@code app} inside the caller's transaction. */
@@ -98,6 +105,7 @@ public final class ReleaseService {
             id = rs.getObject(1, UUID.class);
         }
         log.info("app={} release=v{} created by {}: {}", app.name(), version, by, description);
+        events.event(app.name().value(), "api", "Release v" + version + " created by " + by);
         return get(c, app, version).orElseThrow(() -> new IllegalStateException("release " + id + " vanished"));
     }
 
@@ -117,6 +125,7 @@ public final class ReleaseService {
             if (target.buildId() == null) {
                 throw ApiException.invalid(target.name() + " has no build to roll back to");
             }
+            events.event(app.name().value(), "api", "Rollback to " + target.name() + " by " + by);
             return create(c, app, target.buildId(), target.config(), target.processTypes(),
                     "Rollback to " + target.name(), by);
         });
