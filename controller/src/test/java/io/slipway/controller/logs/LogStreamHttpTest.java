@@ -86,19 +86,28 @@ class LogStreamHttpTest {
         return s;
     }
 
-    private static String readUntil(InputStream in, String wanted, Duration timeout) throws IOException {
+    static String readUntil(InputStream in, String wanted, Duration timeout) throws IOException {
         StringBuilder got = new StringBuilder();
         long deadline = System.nanoTime() + timeout.toNanos();
-        byte[] buf = new byte[8192];
-        while (!got.toString().contains(wanted)) {
+        byte[] buf = new byte[64 * 1024];
+        java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+        java.nio.ByteBuffer pending = java.nio.ByteBuffer.allocate(buf.length + 8);
+        java.nio.CharBuffer chars = java.nio.CharBuffer.allocate(buf.length + 8);
+        while (got.indexOf(wanted, Math.max(0, got.length() - buf.length - wanted.length())) < 0) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("did not receive '" + wanted + "' in time; got: " + got);
+                throw new AssertionError("did not receive '" + wanted + "' in time; the end of what came: "
+                        + got.substring(Math.max(0, got.length() - 2000)));
             }
             int n = in.read(buf);
             if (n < 0) {
-                throw new AssertionError("the stream ended before '" + wanted + "'; got: " + got);
+                throw new AssertionError("the stream ended before '" + wanted + "'; the end of what came: "
+                        + got.substring(Math.max(0, got.length() - 2000)));
             }
-            got.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+            pending.put(buf, 0, n).flip();
+            utf8.decode(pending, chars, false);
+            pending.compact();
+            got.append(chars.flip());
+            chars.clear();
         }
         return got.toString();
     }
