@@ -28,7 +28,7 @@ public final class Router implements AutoCloseable {
     static final int IDLE_CLIENT_MILLIS = 75_000;
     /** A client that takes this long to send its request line and headers is cut off (ms). */
     static final int PARSE_TIMEOUT_MILLIS = 30_000;
-    /** The proxy never blocks: IO threads do all the work, one per core unless SLIPWAY_ROUTER_IO_THREADS says otherwise. */
+    /** The proxy never blocks: IO threads (RouterConfig#ioThreads) do all the work; workers only run what Undertow insists on. */
     static final int WORKER_THREADS = 2;
     /** Undertow's default for a heap of 128 MiB or more: 16 KiB direct buffers. */
     static final int BUFFER_BYTES = 16 * 1024;
@@ -88,16 +88,13 @@ public final class Router implements AutoCloseable {
                 .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 .setSocketOption(Options.BACKLOG, 1024)
                 .setHandler(chain);
-        int ioThreads = Integer.getInteger("slipway.router.ioThreads", 0);
-        if (ioThreads > 0) {
-            builder.setIoThreads(ioThreads);
-        }
+        builder.setIoThreads(config.ioThreads());
         Undertow server = builder.build();
         server.start();
         sync.start();
         Router router = new Router(server, sync, pools, ownLog);
-        log.info("router listening on http://{}:{} for *.{} (dyno timeout {} ms); routes from {}",
-                config.bind(), router.port(), config.domain(), config.timeout().toMillis(), config.database().describe());
+        log.info("router listening on http://{}:{} for *.{} (dyno timeout {} ms, {} IO threads); routes from {}",
+                config.bind(), router.port(), config.domain(), config.timeout().toMillis(), config.ioThreads(), config.database().describe());
         return router;
     }
 

@@ -15,8 +15,10 @@ import java.util.Map;
  * @param database where the routes are ({@code DATABASE_URL}, else the embedded one under {@code SLIPWAY_HOME})
  * @param timeout  how long a dyno has to start answering before the router gives up with H12
  *                 ({@code SLIPWAY_ROUTER_TIMEOUT}, seconds or a number with ms/s/m)
+ * @param ioThreads the event loops that do all the proxying ({@code SLIPWAY_ROUTER_IO_THREADS}); by
+ *                 default half the cores, at least one: the router shares its host with the dynos it routes to
  */
-public record RouterConfig(String bind, int port, String domain, RouteDatabase database, Duration timeout) {
+public record RouterConfig(String bind, int port, String domain, RouteDatabase database, Duration timeout, int ioThreads) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -40,6 +42,18 @@ public record RouterConfig(String bind, int port, String domain, RouteDatabase d
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("SLIPWAY_ROUTER_TIMEOUT must be a positive duration, got " + timeout);
         }
+        if (ioThreads < 1 || ioThreads > 256) {
+            throw new IllegalArgumentException("SLIPWAY_ROUTER_IO_THREADS must be between 1 and 256, got " + ioThreads);
+        }
+    }
+
+    /** With the default number of IO threads. */
+    public RouterConfig(String bind, int port, String domain, RouteDatabase database, Duration timeout) {
+        this(bind, port, domain, database, timeout, defaultIoThreads());
+    }
+
+    static int defaultIoThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     public static RouterConfig fromEnv(Map<String, String> env) {
@@ -55,7 +69,18 @@ public record RouterConfig(String bind, int port, String domain, RouteDatabase d
         }
         return new RouterConfig(env.getOrDefault("SLIPWAY_BIND", "127.0.0.1"), port,
                 env.getOrDefault("SLIPWAY_DOMAIN", "localhost"), RouteDatabase.fromEnv(env),
-                parseTimeout(env.get("SLIPWAY_ROUTER_TIMEOUT")));
+                parseTimeout(env.get("SLIPWAY_ROUTER_TIMEOUT")), parseIoThreads(env.get("SLIPWAY_ROUTER_IO_THREADS")));
+    }
+
+    static int parseIoThreads(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return defaultIoThreads();
+        }
+        try {
+            return Integer.parseInt(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("SLIPWAY_ROUTER_IO_THREADS must be a number of threads, got '" + raw + "'");
+        }
     }
 
     /** {@code 30}, {@code 30s}, {@code 1500ms} or {@code 2m}; unset means 30 s. */

@@ -16,6 +16,7 @@ class RouterConfigTest {
         assertThat(c.port()).isEqualTo(8080);
         assertThat(c.domain()).isEqualTo("localhost");
         assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.ioThreads()).isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         assertThat(c.database().describe()).isEqualTo("the embedded PostgreSQL under " + Path.of("/srv/slipway/postgres"));
     }
 
@@ -43,6 +44,7 @@ class RouterConfigTest {
         assertThatThrownBy(() -> RouterConfig.fromEnv(Map.of("SLIPWAY_ROUTER_PORT", "http"))).hasMessageContaining("SLIPWAY_ROUTER_PORT");
         assertThatThrownBy(() -> RouterConfig.fromEnv(Map.of("SLIPWAY_DOMAIN", "not a domain"))).hasMessageContaining("SLIPWAY_DOMAIN");
         assertThatThrownBy(() -> RouterConfig.fromEnv(Map.of("DATABASE_URL", "mysql://x/y"))).hasMessageContaining("DATABASE_URL");
+        assertThatThrownBy(() -> RouterConfig.fromEnv(Map.of("SLIPWAY_ROUTER_IO_THREADS", "0"))).hasMessageContaining("SLIPWAY_ROUTER_IO_THREADS");
     }
 
     @Test

@@ -168,8 +168,35 @@ class RoutingTest {
         HttpResponse<String> r = awaitStatus("refusing.localhost", 502);
         assertThat(r.headers().firstValue("X-Slipway-Error")).contains("H13");
         assertThat(r.body()).contains("None of this app").contains("H13");
-        assertThat(p.log.of("refusing")).anySatisfy(line ->
-                assertThat(line).startsWith("at=error code=H13 desc=\"Connection refused by every dyno\"").contains("status=502"));
+        // The line is written when the exchange completes, which may be just after the client has the answer.
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(p.log.of("refusing")).anySatisfy(line ->
+                assertThat(line).startsWith("at=error code=H13 desc=\"Connection refused by every dyno\"").contains("status=502")));
+    }
+
+    @Test
+    void aDynoThatHangsUpWithoutAnsweringIsA502AndTheRequestIsNotSentAgain() throws Exception {
+        try (java.net.ServerSocket rude = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+            Thread.ofVirtual().start(() -> {
+                while (!rude.isClosed()) {
+                    try (java.net.Socket s = rude.accept()) {
+                        accepted.incrementAndGet();
+                        s.getInputStream().read(); // take the request's first byte, then hang up
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            p.createApp("hangup");
+            p.addWebDyno("hangup", 1, rude.getLocalPort());
+            HttpResponse<String> r = awaitStatus("hangup.localhost", 502);
+            assertThat(r.headers().firstValue("X-Slipway-Error")).contains("H13");
+            assertThat(r.body()).contains("closed the connection before it sent a response");
+
+            int before = accepted.get();
+            p.send(p.request("hangup.localhost", "/").POST(java.net.http.HttpRequest.BodyPublishers.ofString("order=1")).build());
+            assertThat(accepted.get()).as("connections for one POST").isEqualTo(before + 1);
+        }
     }
 
     @Test

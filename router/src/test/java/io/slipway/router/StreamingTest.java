@@ -130,7 +130,8 @@ class StreamingTest {
         } finally {
             echo.stop();
         }
-        assertThat(p.log.of("sockets")).anySatisfy(line -> assertThat(line).contains("path=\"/chat\"").contains("status=101"));
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(p.log.of("sockets"))
+                .anySatisfy(line -> assertThat(line).contains("path=\"/chat\"").contains("status=101")));
     }
 
     // ---- a minimal WebSocket client: enough for one text frame each way ----------------------------
