@@ -84,7 +84,9 @@ free_port() {
 }
 
 DYNO_PORT=$(free_port) NGINX_PORT=$(free_port)
-export SLIPWAY_API_PORT=$(free_port) SLIPWAY_ROUTER_PORT=$(free_port)
+SLIPWAY_API_PORT=$(free_port)
+SLIPWAY_ROUTER_PORT=$(free_port)
+export SLIPWAY_API_PORT SLIPWAY_ROUTER_PORT
 export SLIPWAY_BIND=127.0.0.1 SLIPWAY_DOMAIN=localhost SLIPWAY_NO_DOCKER=1
 unset DATABASE_URL
 
