@@ -59,11 +59,8 @@ final class AppLog {
 
     /** Fills the ring from the file (the newest lines that fit) and learns each container's cursor. */
     synchronized void load() {
-        LogFile.Contents contents = file.load();
-        cursors.putAll(contents.cursors());
-        for (LogFormat.Stored s : contents.lines()) {
-            add(s.source(), s.process(), LogFormat.display(s.time(), s.source(), s.process(), s.text()));
-        }
+        cursors.putAll(file.load(s -> add(s.source(), s.process(),
+                LogFormat.display(s.time(), s.source(), s.process(), s.text()))));
     }
 
     /** Appends one clean line (no newline in {@code text}); {@code container} for dyno output, else null. */

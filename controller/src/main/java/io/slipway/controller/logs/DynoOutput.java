@@ -6,17 +6,13 @@ import com.github.dockerjava.api.command.LogContainerCmd;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import io.slipway.controller.docker.DockerEngine;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -192,90 +188,31 @@ public final class DynoOutput implements AutoCloseable {
         }
     }
 
-    /** Frames of one follow, as lines: Docker's timestamp first, text after; long lines come in parts. */
+    /** One follow's frames, into the app's log as lines of {@code app[<dyno>]}. */
     private final class Lines extends ResultCallback.Adapter<Frame> {
         private final Followed f;
         private final String exitedRun;
-        private final Map<StreamType, Partial> partial = new EnumMap<>(StreamType.class);
-        private LogFile.Cursor resume;
-        private int seenAtResume;
+        private final DockerLines lines;
 
         Lines(Followed f, LogFile.Cursor resume, String exitedRun) {
             this.f = f;
-            this.resume = resume;
             this.exitedRun = exitedRun;
+            this.lines = new DockerLines(resume, (time, text) ->
+                    logs.append(new LogLine(time, f.app, "app", f.dyno, text), f.shortId));
         }
-
-        private record Partial(Instant time, StringBuilder text) {}
 
         @Override
         public void onNext(Frame frame) {
-            if (closed) {
-                return;
+            if (!closed) {
+                lines.frame(frame.getStreamType(), frame.getPayload());
             }
-            String payload = new String(frame.getPayload(), StandardCharsets.UTF_8);
-            int pos = 0;
-            while (pos < payload.length()) {
-                int nl = payload.indexOf('\n', pos);
-                int end = nl < 0 ? payload.length() : nl;
-                int sp = payload.indexOf(' ', pos);
-                Instant time;
-                int textStart;
-                if (sp > pos && sp < end) {
-                    try {
-                        time = LogFormat.dockerTime(payload, pos, sp);
-                        textStart = sp + 1;
-                    } catch (RuntimeException notATime) {
-                        time = Instant.now();
-                        textStart = pos;
-                    }
-                } else {
-                    time = Instant.now();
-                    textStart = pos;
-                }
-                String text = payload.substring(textStart, end);
-                Partial before = partial.remove(frame.getStreamType());
-                if (before != null) {
-                    if (before.text.length() < LogFormat.MAX_TEXT_CHARS) {
-                        before.text.append(text);
-                    }
-                    time = before.time;
-                    text = before.text.toString();
-                }
-                if (nl < 0) {
-                    partial.put(frame.getStreamType(), new Partial(time, new StringBuilder(text)));
-                } else if (fresh(time)) {
-                    logs.append(new LogLine(time, f.app, "app", f.dyno, text), f.shortId);
-                }
-                pos = end + 1;
-            }
-        }
-
-        /** False for a line this log already has: those before the resume point, and the first lines at it. */
-        private boolean fresh(Instant time) {
-            if (resume == null) {
-                return true;
-            }
-            int c = time.compareTo(resume.time());
-            if (c < 0) {
-                return false;
-            }
-            if (c == 0 && seenAtResume < resume.count()) {
-                seenAtResume++;
-                return false;
-            }
-            resume = null;
-            return true;
         }
 
         @Override
         public void onComplete() {
-            partial.forEach((type, p) -> {
-                if (fresh(p.time)) {
-                    logs.append(new LogLine(p.time, f.app, "app", f.dyno, p.text.toString()), f.shortId);
-                }
-            });
-            partial.clear();
+            if (!closed) {
+                lines.end();
+            }
             if (exitedRun != null) {
                 f.drainedRun = exitedRun;
             }

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,16 +44,17 @@ final class LogFile {
         }
     }
 
-    /** What a file held: its lines, oldest first, and each container's cursor. */
-    record Contents(List<LogFormat.Stored> lines, Map<String, Cursor> cursors) {}
 
     static LogFile at(Path dir, String app, long maxBytes) {
         return new LogFile(dir.resolve(app + ".log"), maxBytes);
     }
 
-    /** Reads both files, dropping a line cut short by a crash so appends start on a line of their own. */
-    Contents load() {
-        List<LogFormat.Stored> lines = new ArrayList<>();
+    /**
+     * Reads both files, oldest line first, into {@code lines} (one at a time: a buffer larger than
+     * memory allows is never held whole), and returns each container's cursor. A line cut short by
+     * a crash is dropped, so appends start on a line of their own.
+     */
+    Map<String, Cursor> load(java.util.function.Consumer<LogFormat.Stored> lines) {
         Map<String, Cursor> cursors = new HashMap<>();
         for (Path p : List.of(previous, current)) {
             if (!Files.isRegularFile(p)) {
@@ -77,7 +77,7 @@ final class LogFile {
                         }
                         LogFormat.Stored s = LogFormat.parse(line);
                         if (s != null) {
-                            lines.add(s);
+                            lines.accept(s);
                             if (s.container() != null) {
                                 Cursor c = cursors.get(s.container());
                                 cursors.put(s.container(), c == null ? new Cursor(s.time(), 1) : c.after(s.time()));
@@ -94,7 +94,7 @@ final class LogFile {
         } catch (IOException e) {
             size = 0;
         }
-        return new Contents(lines, cursors);
+        return cursors;
     }
 
     private static void truncateToLastNewline(Path p) throws IOException {
