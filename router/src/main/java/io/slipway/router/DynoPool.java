@@ -29,10 +29,6 @@ final class DynoPool implements ConnectionPoolManager {
                 UndertowClient.getInstance(), clientOptions);
     }
 
-    Backend backend() {
-        return backend;
-    }
-
     ProxyConnectionPool connections() {
         return pool;
     }

@@ -34,11 +34,6 @@ final class RouteTable {
         return app == null ? null : s.apps.get(app);
     }
 
-    AppRoute app(String name) {
-        Snapshot s = snapshot;
-        return s == null ? null : s.apps.get(name);
-    }
-
     Collection<AppRoute> apps() {
         Snapshot s = snapshot;
         return s == null ? java.util.List.of() : s.apps.values();

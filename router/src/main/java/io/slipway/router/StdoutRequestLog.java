@@ -54,10 +54,6 @@ final class StdoutRequestLog implements RequestLog, AutoCloseable {
         queue.add(new Line(System.currentTimeMillis(), app, line));
     }
 
-    long dropped() {
-        return dropped.get();
-    }
-
     private void drain() {
         StringBuilder text = new StringBuilder(256 * 1024);
         long reportedDrops = 0;
