@@ -171,16 +171,20 @@ final class AttachedRun {
         }
     }
 
-    /** One binary message, one at a time (the WebSocket allows no more); false once the run is over. */
+    /**
+     * One binary message, one at a time (the WebSocket allows no more); false once the run is over.
+     * No timeout: a command that reads its stdin slowly slows the sender down, and a run that ends
+     * fails the send when its connection closes.
+     */
     private boolean send(ByteBuffer frame) {
         synchronized (sendLock) {
             if (outcome.isDone() || socket.isOutputClosed()) {
                 return false;
             }
             try {
-                socket.sendBinary(frame, true).get(SEND_TIMEOUT_S, TimeUnit.SECONDS);
+                socket.sendBinary(frame, true).get();
                 return true;
-            } catch (ExecutionException | TimeoutException e) {
+            } catch (ExecutionException e) {
                 return false; // the listener sees the connection go and reports it
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

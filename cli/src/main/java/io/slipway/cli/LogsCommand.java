@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  */
 @Command(name = "logs", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
         description = {"Show an app's recent log lines, or follow them with --tail (Ctrl-C stops).",
-                "Each line: time, source[process], text, as in 2026-11-24T13:00:00.123Z app[web.1]: GET /"})
+                "Each line: time, source[process], text, as in 2026-11-24T13:00:00.123456+00:00 app[web.1]: listening"})
 final class LogsCommand implements Callable<Integer> {
     static final int DEFAULT_LINES = 100;
     /** What {@code --source} filters on; {@code platform} (DESIGN.md's word) is {@code slipway} (the API's). */
@@ -74,7 +74,11 @@ final class LogsCommand implements Callable<Integer> {
             reader.interrupt();
         })) {
             try (InputStream in = api.stream(path, tail)) {
-                copy(in, inv.ctx().stdout(), stopped);
+                if (copy(in, inv.ctx().stdout(), stopped) && tail && !stopped.get()) {
+                    // A tail only ends when its client goes: an end from the platform's side is news.
+                    throw new CliException("the platform at " + api.baseUrl() + " ended the log stream; "
+                            + "`slipway logs --tail` again to go on");
+                }
             } catch (IOException e) {
                 if (!stopped.get()) {
                     throw new CliException("lost the connection to the platform at " + api.baseUrl()
@@ -91,17 +95,22 @@ final class LogsCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Each chunk reaches stdout as it arrives; a reader gone away ({@code logs | head}) ends it. */
-    private static void copy(InputStream in, PrintStream out, AtomicBoolean stopped) throws IOException {
+    /**
+     * Each chunk reaches stdout as it arrives; a reader gone away ({@code logs | head}) ends it.
+     *
+     * @return true when the stream itself ended
+     */
+    private static boolean copy(InputStream in, PrintStream out, AtomicBoolean stopped) throws IOException {
         byte[] buffer = new byte[CHUNK];
         int n;
         while (!stopped.get() && (n = in.read(buffer)) >= 0) {
             out.write(buffer, 0, n);
             out.flush();
             if (out.checkError()) {
-                return;
+                return false;
             }
         }
+        return !stopped.get();
     }
 
     /** {@code /apps/shop/log-stream?lines=100&tail=false}, with the filters; usage errors for bad ones. */

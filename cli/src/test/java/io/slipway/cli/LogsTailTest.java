@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@code slipway logs --tail} against a stand-in that streams: each line reaches stdout while the
- * stream is still open, and Ctrl-C ends the tail with exit 0.
+ * stream is still open, Ctrl-C ends the tail with exit 0, and a tail the platform ends says so.
  */
 class LogsTailTest {
     @TempDir
@@ -51,6 +51,11 @@ class LogsTailTest {
                 Thread.currentThread().interrupt();
             }
             exchange.close();
+        });
+        server.createContext("/apps/ended/log-stream", exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            exchange.getResponseBody().write("2026-11-24T13:00:00.000Z app[web.1]: last line\n".getBytes(StandardCharsets.UTF_8));
+            exchange.close(); // the platform ends the stream (it is shutting down)
         });
         server.start();
     }
@@ -84,13 +89,35 @@ class LogsTailTest {
                 + "2026-11-24T13:00:05.000Z app[web.1]: new line\n");
     }
 
+    @Test
+    void aTailThePlatformEndsSaysSoAfterItsLastLine() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(context(out, err, new FakeSignals()), "logs", "-a", "ended", "--tail");
+        assertThat(code).isEqualTo(1);
+        assertThat(shown(out)).isEqualTo("2026-11-24T13:00:00.000Z app[web.1]: last line\n");
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("slipway: the platform at http://127.0.0.1:")
+                .endsWith(" ended the log stream; `slipway logs --tail` again to go on\n");
+    }
+
+    @Test
+    void withoutTailTheEndOfTheLinesIsTheEnd() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(Main.run(context(out, new FakeSignals()), "logs", "-a", "ended")).isZero();
+        assertThat(shown(out)).isEqualTo("2026-11-24T13:00:00.000Z app[web.1]: last line\n");
+    }
+
     private CliContext context(ByteArrayOutputStream out, Signals signals) {
+        return context(out, new ByteArrayOutputStream(), signals);
+    }
+
+    private CliContext context(ByteArrayOutputStream out, ByteArrayOutputStream err, Signals signals) {
         Map<String, String> env = Map.of(
                 "SLIPWAY_HOME", home.toString(),
                 "SLIPWAY_API_URL", "http://127.0.0.1:" + server.getAddress().getPort(),
                 "SLIPWAY_API_TOKEN", "tok-123");
         return new CliContext(env, home, new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 java.util.Optional.empty(), java.time.Clock.systemUTC(), java.util.Optional.empty(), signals);
     }
 
