@@ -88,6 +88,10 @@ SLIPWAY_API_PORT=$(free_port)
 SLIPWAY_ROUTER_PORT=$(free_port)
 export SLIPWAY_API_PORT SLIPWAY_ROUTER_PORT
 export SLIPWAY_BIND=127.0.0.1 SLIPWAY_DOMAIN=localhost SLIPWAY_NO_DOCKER=1
+# Each proxy writes its own log file: the router's lines go to its stdout (router.log) as nginx's go to
+# access.log, so the figures compare proxies. BENCH_ROUTER_LOG=stream sends them into the app's log
+# stream instead (UDP to the controller, as on a running platform), which adds the controller's work.
+if [[ ${BENCH_ROUTER_LOG:-stdout} == stdout ]]; then export SLIPWAY_ROUTER_LOG=stdout; else unset SLIPWAY_ROUTER_LOG; fi
 unset DATABASE_URL
 
 # ---- the dyno and the nginx proxy -------------------------------------------------------------------

@@ -1,8 +1,9 @@
 package io.slipway.router;
 
 /**
- * Where the router's per-request log lines go. For now to the router's stdout
- * ({@link StdoutRequestLog}); the platform will send them into each app's log stream.
+ * Where the router's per-request log lines go: into each app's log stream over UDP
+ * ({@link DatagramLines}), or the router's stdout ({@link StdoutLines}), both behind
+ * {@link AsyncRequestLog}; tests capture them.
  */
 public interface RequestLog {
     /** A line for {@code app}; must not block the IO thread that calls it. */

@@ -36,18 +36,19 @@ public final class Router implements AutoCloseable {
     private final Undertow server;
     private final RouteSync sync;
     private final DynoPools pools;
-    private final StdoutRequestLog ownLog;
+    private final AsyncRequestLog ownLog;
 
-    private Router(Undertow server, RouteSync sync, DynoPools pools, StdoutRequestLog ownLog) {
+    private Router(Undertow server, RouteSync sync, DynoPools pools, AsyncRequestLog ownLog) {
         this.server = server;
         this.sync = sync;
         this.pools = pools;
         this.ownLog = ownLog;
     }
 
-    /** A router writing its request lines to stdout. */
+    /** A router writing its request lines into the app log streams (or stdout), as the config says. */
     public static Router start(RouterConfig config) {
-        StdoutRequestLog requestLog = new StdoutRequestLog();
+        AsyncRequestLog requestLog = new AsyncRequestLog(config.logPort() > 0 ? new DatagramLines(config.logPort()) : new StdoutLines());
+        log.info("request lines go to {}", requestLog.describe());
         return start(config, requestLog, requestLog);
     }
 
@@ -56,7 +57,7 @@ public final class Router implements AutoCloseable {
         return start(config, requestLog, null);
     }
 
-    private static Router start(RouterConfig config, RequestLog requestLog, StdoutRequestLog ownLog) {
+    private static Router start(RouterConfig config, RequestLog requestLog, AsyncRequestLog ownLog) {
         RouteTable routes = new RouteTable();
         DynoPools pools = new DynoPools(DynoPool.Tuning.DEFAULT);
         RouteSync[] syncRef = new RouteSync[1];

@@ -17,8 +17,12 @@ import java.util.Map;
  *                 ({@code SLIPWAY_ROUTER_TIMEOUT}, seconds or a number with ms/s/m)
  * @param ioThreads the event loops that do all the proxying ({@code SLIPWAY_ROUTER_IO_THREADS}); by
  *                 default half the cores, at least one: the router shares its host with the dynos it routes to
+ * @param logPort  the controller's UDP port for log lines ({@code SLIPWAY_LOG_PORT}, by default
+ *                 {@code SLIPWAY_API_PORT + 1} as the controller has it): request lines go into each
+ *                 app's log stream there; 0 writes them to stdout instead ({@code SLIPWAY_ROUTER_LOG=stdout})
  */
-public record RouterConfig(String bind, int port, String domain, RouteDatabase database, Duration timeout, int ioThreads) {
+public record RouterConfig(String bind, int port, String domain, RouteDatabase database, Duration timeout, int ioThreads,
+                           int logPort) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -45,11 +49,14 @@ public record RouterConfig(String bind, int port, String domain, RouteDatabase d
         if (ioThreads < 1 || ioThreads > 256) {
             throw new IllegalArgumentException("SLIPWAY_ROUTER_IO_THREADS must be between 1 and 256, got " + ioThreads);
         }
+        if (logPort < 0 || logPort > 65535) {
+            throw new IllegalArgumentException("SLIPWAY_LOG_PORT must be a port number (1-65535), got " + logPort);
+        }
     }
 
-    /** With the default number of IO threads. */
+    /** With the default number of IO threads, request lines on stdout. */
     public RouterConfig(String bind, int port, String domain, RouteDatabase database, Duration timeout) {
-        this(bind, port, domain, database, timeout, defaultIoThreads());
+        this(bind, port, domain, database, timeout, defaultIoThreads(), 0);
     }
 
     static int defaultIoThreads() {
@@ -69,7 +76,32 @@ public record RouterConfig(String bind, int port, String domain, RouteDatabase d
         }
         return new RouterConfig(env.getOrDefault("SLIPWAY_BIND", "127.0.0.1"), port,
                 env.getOrDefault("SLIPWAY_DOMAIN", "localhost"), RouteDatabase.fromEnv(env),
-                parseTimeout(env.get("SLIPWAY_ROUTER_TIMEOUT")), parseIoThreads(env.get("SLIPWAY_ROUTER_IO_THREADS")));
+                parseTimeout(env.get("SLIPWAY_ROUTER_TIMEOUT")), parseIoThreads(env.get("SLIPWAY_ROUTER_IO_THREADS")),
+                logPort(env));
+    }
+
+    /** Where the controller takes log lines, as it computes it; 0 when SLIPWAY_ROUTER_LOG=stdout. */
+    static int logPort(Map<String, String> env) {
+        if ("stdout".equalsIgnoreCase(env.getOrDefault("SLIPWAY_ROUTER_LOG", "").trim())) {
+            return 0;
+        }
+        String raw = env.get("SLIPWAY_LOG_PORT");
+        String name = "SLIPWAY_LOG_PORT";
+        int offset = 0;
+        if (raw == null || raw.isBlank()) {
+            raw = env.getOrDefault("SLIPWAY_API_PORT", "5050");
+            name = "SLIPWAY_API_PORT";
+            offset = 1;
+        }
+        try {
+            int port = Integer.parseInt(raw.trim()) + offset;
+            if (port < 1 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a port number (1-65535), got '" + raw + "'");
+        }
     }
 
     static int parseIoThreads(String raw) {

@@ -17,7 +17,16 @@ class RouterConfigTest {
         assertThat(c.domain()).isEqualTo("localhost");
         assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.ioThreads()).isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        assertThat(c.logPort()).isEqualTo(5051);
         assertThat(c.database().describe()).isEqualTo("the embedded PostgreSQL under " + Path.of("/srv/slipway/postgres"));
+    }
+
+    @Test
+    void requestLinesGoWhereTheControllerTakesLogLines() {
+        assertThat(RouterConfig.fromEnv(Map.of("SLIPWAY_API_PORT", "6000")).logPort()).isEqualTo(6001);
+        assertThat(RouterConfig.fromEnv(Map.of("SLIPWAY_API_PORT", "6000", "SLIPWAY_LOG_PORT", "7000")).logPort()).isEqualTo(7000);
+        assertThat(RouterConfig.fromEnv(Map.of("SLIPWAY_ROUTER_LOG", "stdout")).logPort()).isZero();
+        assertThatThrownBy(() -> RouterConfig.fromEnv(Map.of("SLIPWAY_LOG_PORT", "udp"))).hasMessageContaining("SLIPWAY_LOG_PORT");
     }
 
     @Test

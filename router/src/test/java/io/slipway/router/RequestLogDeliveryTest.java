@@ -1,0 +1,97 @@
+package io.slipway.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Request lines leave the router as the controller's log listener takes them, or on stdout. */
+class RequestLogDeliveryTest {
+    static RoutedPlatform p;
+
+    @BeforeAll
+    static void start() {
+        p = RoutedPlatform.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        p.close();
+    }
+
+    @Test
+    void eachRequestIsOneDatagramToTheControllersLogPort() throws Exception {
+        StandInDyno web = p.dyno("web.1");
+        p.createApp("streamed");
+        p.addWebDyno("streamed", 1, web.port());
+        List<String> received = new CopyOnWriteArrayList<>();
+        try (DatagramSocket controller = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            controller.setSoTimeout(200);
+            Thread listener = Thread.ofVirtual().start(() -> {
+                byte[] buf = new byte[65_507];
+                while (!controller.isClosed()) {
+                    DatagramPacket packet = new DatagramPacket(buf, buf.length);
+                    try {
+                        controller.receive(packet);
+                        received.add(new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8));
+                    } catch (SocketTimeoutException e) {
+                        // poll again
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            RouterConfig config = new RouterConfig("127.0.0.1", 0, "localhost", RouteDatabase.ofUrl(p.databaseUrl()),
+                    RouterConfig.DEFAULT_TIMEOUT, 1, controller.getLocalPort());
+            try (Router router = Router.start(config)) {
+                await().atMost(Duration.ofSeconds(5)).until(() ->
+                        p.send(RoutedPlatform.request(router, "streamed.localhost", "/x").GET().build()).statusCode() == 200);
+                await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(received).anySatisfy(d ->
+                        assertThat(d).matches("streamed router at=info method=GET path=\"/x\" host=streamed.localhost request_id=\\S+ "
+                                + "fwd=\"127.0.0.1\" dyno=web.1 connect=\\d+ms service=\\d+ms status=200 bytes=16 protocol=http")));
+            }
+            controller.close();
+            listener.join(1000);
+        }
+    }
+
+    @Test
+    void requestLinesShowInTheAppsLogStreamOnTheController() {
+        StandInDyno web = p.dyno("web.1");
+        p.createApp("tailed");
+        p.addWebDyno("tailed", 1, web.port());
+        RouterConfig config = new RouterConfig("127.0.0.1", 0, "localhost", RouteDatabase.ofUrl(p.databaseUrl()),
+                RouterConfig.DEFAULT_TIMEOUT, 1, RouterConfig.logPort(p.platform.env()));
+        try (Router router = Router.start(config)) {
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    p.send(RoutedPlatform.request(router, "tailed.localhost", "/seen-in-logs").GET().build()).statusCode() == 200);
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                    assertThat(p.api.get("/apps/tailed/log-stream?source=router&lines=100").body().lines())
+                            .anySatisfy(l -> assertThat(l).contains("router[router]: at=info method=GET path=\"/seen-in-logs\" host=tailed.localhost")
+                                    .contains("dyno=web.1").contains("status=200")));
+        }
+    }
+
+    @Test
+    void onStdoutEachLineCarriesTheTimeAndTheApp() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (AsyncRequestLog log = new AsyncRequestLog(new StdoutLines(out))) {
+            log.log("shop", "at=info method=GET path=\"/\" status=200");
+            log.log("blog", "at=error code=H14 desc=\"No web dynos running\" status=503");
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8).lines().toList()).satisfiesExactly(
+                l -> assertThat(l).matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z router app=shop at=info method=GET path=\"/\" status=200"),
+                l -> assertThat(l).endsWith(" router app=blog at=error code=H14 desc=\"No web dynos running\" status=503"));
+    }
+}
