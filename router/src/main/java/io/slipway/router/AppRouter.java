@@ -10,6 +10,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.xnio.IoUtils;
 
 /**
@@ -32,6 +33,9 @@ final class AppRouter implements HttpHandler {
     private final Metrics metrics;
     private final DefaultResponseListener errorAnswer = AppRouter::answerProxyFailure;
     private final ExchangeCompletionListener completion = this::completed;
+    /** Requests for apps not yet complete (those begun before a drain), so that a stopping router can let them finish. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean draining;
 
     AppRouter(String domain, RouteTable routes, Duration timeout, HttpHandler proxy, RequestLog requestLog, Metrics metrics) {
         this.domain = domain;
@@ -63,6 +67,12 @@ final class AppRouter implements HttpHandler {
         HeaderMap request = exchange.getRequestHeaders();
         Forwarding f = new Forwarding(route, RequestIds.keepOrCreate(request.getFirst(X_REQUEST_ID)), start);
         exchange.putAttachment(Forwarding.KEY, f);
+        if (draining) {
+            exchange.setPersistent(false); // the client reconnects, to whichever router is there then
+        } else {
+            f.counted = true;
+            inFlight.incrementAndGet();
+        }
         exchange.addExchangeCompleteListener(completion);
         exchange.getResponseHeaders().put(X_REQUEST_ID, f.requestId);
 
@@ -88,6 +98,25 @@ final class AppRouter implements HttpHandler {
         });
         deadlines.watch(exchange, f);
         proxy.handleRequest(exchange);
+    }
+
+    /**
+     * Lets the requests in flight finish, for up to {@code grace}. Requests that arrive meanwhile
+     * are still served, each with {@code Connection: close}, but not waited for. Returns how many
+     * were still running when time ran out.
+     */
+    int drain(Duration grace) {
+        draining = true;
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return inFlight.get();
     }
 
     /** H12: the dyno had SLIPWAY_ROUTER_TIMEOUT to start its response. */
@@ -134,6 +163,9 @@ final class AppRouter implements HttpHandler {
     private void completed(HttpServerExchange exchange, ExchangeCompletionListener.NextListener next) {
         try {
             Forwarding f = Forwarding.of(exchange);
+            if (f.counted) {
+                inFlight.decrementAndGet();
+            }
             long end = System.nanoTime();
             metrics.record(f.route.app(), exchange.getStatusCode(), end - f.startNanos);
             requestLog.log(f.route.app(), RequestLine.format(exchange, f, end));

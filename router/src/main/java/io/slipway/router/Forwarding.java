@@ -21,6 +21,8 @@ final class Forwarding {
     RouterError error;
     ClientConnection connection;
     boolean responseStarted;
+    /** Counted among the requests a stopping router waits for. */
+    boolean counted;
 
     Forwarding(AppRoute route, String requestId, long startNanos) {
         this.route = route;

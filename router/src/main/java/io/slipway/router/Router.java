@@ -6,6 +6,7 @@ import io.undertow.predicate.Predicates;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.proxy.ProxyHandler;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.Options;
@@ -30,16 +31,20 @@ public final class Router implements AutoCloseable {
     static final int PARSE_TIMEOUT_MILLIS = 30_000;
     /** The proxy never blocks: IO threads (RouterConfig#ioThreads) do all the work; workers only run what Undertow insists on. */
     static final int WORKER_THREADS = 2;
+    /** How long a stopping router lets requests in flight finish (the supervisor waits 20 s before SIGKILL). */
+    static final Duration DRAIN = Duration.ofSeconds(10);
     /** Undertow's default for a heap of 128 MiB or more: 16 KiB direct buffers. */
     static final int BUFFER_BYTES = 16 * 1024;
 
     private final Undertow server;
+    private final AppRouter apps;
     private final RouteSync sync;
     private final DynoPools pools;
     private final AsyncRequestLog ownLog;
 
-    private Router(Undertow server, RouteSync sync, DynoPools pools, AsyncRequestLog ownLog) {
+    private Router(Undertow server, AppRouter apps, RouteSync sync, DynoPools pools, AsyncRequestLog ownLog) {
         this.server = server;
+        this.apps = apps;
         this.sync = sync;
         this.pools = pools;
         this.ownLog = ownLog;
@@ -73,10 +78,9 @@ public final class Router implements AutoCloseable {
                 .setReuseXForwarded(false)
                 .setRewriteHostHeader(false)
                 .build();
+        AppRouter apps = new AppRouter(config.domain(), routes, config.timeout(), proxy, requestLog, metrics);
         HttpHandler chain = new RequestGuard(MAX_HEADER_BYTES,
-                new RouterHandler(config.domain(),
-                        new PlatformHandler(config.domain(), metrics),
-                        new AppRouter(config.domain(), routes, config.timeout(), proxy, requestLog, metrics)));
+                new RouterHandler(config.domain(), new PlatformHandler(config.domain(), metrics), apps));
 
         Undertow.Builder builder = Undertow.builder()
                 .addHttpListener(config.port(), config.bind())
@@ -93,7 +97,7 @@ public final class Router implements AutoCloseable {
         Undertow server = builder.build();
         server.start();
         sync.start();
-        Router router = new Router(server, sync, pools, ownLog);
+        Router router = new Router(server, apps, sync, pools, ownLog);
         log.info("router listening on http://{}:{} for *.{} (dyno timeout {} ms, {} IO threads); routes from {}",
                 config.bind(), router.port(), config.domain(), config.timeout().toMillis(), config.ioThreads(), config.database().describe());
         return router;
@@ -103,8 +107,18 @@ public final class Router implements AutoCloseable {
         return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
     }
 
+    /**
+     * Lets the requests in flight finish (up to {@link #DRAIN}), telling every client to close its
+     * connection after its response, then stops. (Undertow's ListenerInfo.suspend() would stop the
+     * accepts but also close every open connection, in-flight requests included.) WebSockets and
+     * other upgraded connections are cut: they have no end to wait for.
+     */
     @Override
     public void close() {
+        int left = apps.drain(DRAIN);
+        if (left > 0) {
+            log.warn("router stopping with {} requests still in flight after {} s", left, DRAIN.toSeconds());
+        }
         server.stop();
         sync.close();
         pools.close();

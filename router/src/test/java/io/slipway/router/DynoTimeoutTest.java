@@ -51,6 +51,27 @@ class DynoTimeoutTest {
     }
 
     @Test
+    void aStoppingRouterLetsTheRequestInFlightFinish() throws Exception {
+        Router router = p.startRouter(p.databaseUrl(), Duration.ofSeconds(5), RequestLog.NONE);
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                p.send(RoutedPlatform.request(router, "sluggish.localhost", "/").GET().build()).statusCode() == 200);
+
+        var inFlight = p.http.sendAsync(RoutedPlatform.request(router, "sluggish.localhost", "/slow?ms=1500").GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(300); // the request has reached the dyno
+        long stopped = System.nanoTime();
+        Thread stopping = Thread.ofVirtual().start(router::close);
+        Thread.sleep(200);
+
+        assertThat(RawHttp.exchange(router.port(), "GET / HTTP/1.1\r\nHost: sluggish.localhost\r\n\r\n"))
+                .as("a request while the router drains").startsWith("HTTP/1.1 200").containsIgnoringCase("Connection: close");
+        assertThat(inFlight.get(10, java.util.concurrent.TimeUnit.SECONDS).body()).isEqualTo("slow answer from web.1");
+        stopping.join(10_000);
+        assertThat(stopping.isAlive()).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - stopped)).as("time to stop").isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
     void aResponseThatStartedInTimeMayStreamLongerThanTheTimeout() {
         HttpResponse<String> r = p.get("sluggish.localhost", "/trickle?ms=2000");
         assertThat(r.statusCode()).isEqualTo(200);
