@@ -7,6 +7,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.DockerClientException;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
@@ -108,20 +109,30 @@ public final class Builder {
         return orphans.size() + slugs.size();
     }
 
-    /** Removes an app's cache volume and images (apps:destroy). */
+    /**
+     * Removes an app's containers, cache volume and images (apps:destroy). Each step goes on when
+     * another fails: a new app of the same name must never start from the old one's cache.
+     */
     public void forgetApp(String app) {
-        for (var image : docker.client().listImagesCmd()
-                .withLabelFilter(Map.of(DockerEngine.LABEL_PLATFORM, settings.platform(), DockerEngine.LABEL_APP, app)).exec()) {
-            try {
-                docker.client().removeImageCmd(image.getId()).withForce(true).exec();
-            } catch (NotFoundException ignored) {
-                // already gone
-            }
+        Map<String, String> ofApp = Map.of(DockerEngine.LABEL_PLATFORM, settings.platform(), DockerEngine.LABEL_APP, app);
+        for (var c : docker.client().listContainersCmd().withShowAll(true).withLabelFilter(ofApp).exec()) {
+            docker.removeContainer(c.getId()); // a build or dyno a concurrent step started late
         }
         try {
             docker.client().removeVolumeCmd(cacheVolume(app)).exec();
         } catch (NotFoundException ignored) {
             // never built
+        } catch (DockerException e) {
+            log.warn("app={} its build cache volume could not be removed: {}", app, e.getMessage());
+        }
+        for (var image : docker.client().listImagesCmd().withLabelFilter(ofApp).exec()) {
+            try {
+                docker.client().removeImageCmd(image.getId()).withForce(true).exec();
+            } catch (NotFoundException ignored) {
+                // already gone
+            } catch (DockerException e) {
+                log.warn("app={} image {} could not be removed: {}", app, image.getId(), e.getMessage());
+            }
         }
     }
 

@@ -99,7 +99,9 @@ public final class DynoManager implements AutoCloseable {
                 try {
                     reconcile(d, byApp.getOrDefault(d.app(), List.of()));
                 } catch (RuntimeException e) {
-                    log.warn("app={} reconcile failed: {}", d.app(), e.getMessage(), e);
+                    // One line per failed pass: a database or engine outage repeats it every tick.
+                    log.warn("app={} reconcile failed: {}", d.app(), e.toString());
+                    log.debug("app={} reconcile failure", d.app(), e);
                 }
             }
             byApp.forEach((app, containers) -> {
@@ -319,12 +321,14 @@ public final class DynoManager implements AutoCloseable {
         Instant deadline = clock.instant().plus(timeout);
         Set<String> reported = new HashSet<>();
         while (clock.instant().isBefore(deadline)) {
+            // Status first, then the dynos: a release that turns live between the two reads still
+            // has every dyno that made it live reported.
+            String s = status.get();
             for (DynoStore.Row r : store.rows(appId).values()) {
                 if (r.release() == version && r.state().equals("up") && reported.add(r.containerName())) {
                     out.line("       Starting " + r.type() + "." + r.index() + " ... up");
                 }
             }
-            String s = status.get();
             if (!s.equals("pending")) {
                 return s;
             }
