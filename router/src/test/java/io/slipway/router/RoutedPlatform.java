@@ -63,13 +63,13 @@ final class RoutedPlatform implements AutoCloseable {
 
     // ---- the platform's state, as the controller and dyno manager would write it ------------------
 
-    /**
-     * Creates an app through the API. Creating an app does not (yet) NOTIFY the router, so the
-     * test says it does, as a trigger on apps would; the router reloads only that app.
-     */
+    /** Creates an app through the API; the database tells the router (a trigger on apps). */
     void createApp(String app) {
         assertThat(api.post("/apps", "{\"name\":\"" + app + "\"}").status()).isEqualTo(201);
-        sql("select pg_notify('slipway_routes', '" + app + "')");
+    }
+
+    void destroyApp(String app) {
+        assertThat(api.delete("/apps/" + app).status()).isEqualTo(200);
     }
 
     void addDomain(String app, String hostname) {

@@ -133,6 +133,15 @@ class RoutingTest {
     }
 
     @Test
+    void aDestroyedAppIsA404AtOnceEvenWithoutDynos() {
+        p.createApp("fleeting");
+        awaitStatus("fleeting.localhost", 503);
+        p.destroyApp("fleeting");
+        HttpResponse<String> r = awaitStatus("fleeting.localhost", 404);
+        assertThat(r.body()).contains("No such app");
+    }
+
+    @Test
     void anAppWhoseWebDynosAllCrashedIsA503H10() {
         p.createApp("broken");
         p.addDyno("broken", "web", 1, null, "crashed", false);
