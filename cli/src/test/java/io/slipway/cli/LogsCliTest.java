@@ -23,6 +23,7 @@ class LogsCliTest extends AgainstDeployedShop {
 
     @Test
     void aDetachedRunsOutputIsInTheLogsOfItsDyno() {
+        // A command that ends at once: its last line must still reach the log.
         String dyno = detached("echo marker-one; echo marker-two");
         Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(slipway.ok("logs", "-a", "shop", "--ps", dyno).out()).contains("marker-two"));

@@ -102,7 +102,7 @@ public final class OneOffDynos implements OneOffRunner {
         List<String> envList = new ArrayList<>();
         env.forEach((k, v) -> envList.add(k + "=" + v));
         envList.addAll(DockerDynoRuntime.commandEnv(req.command()));
-        DynoSize size = DynoSize.STANDARD;
+        DynoSize size = req.size() == null ? DynoSize.STANDARD : DynoSize.of(req.size().strip());
         String name = "slipway-" + platform + "-" + app.name() + "-run-" + n;
         String id = docker.client().createContainerCmd(release.image())
                 .withName(name)
@@ -184,7 +184,7 @@ public final class OneOffDynos implements OneOffRunner {
         Thread.ofVirtual().name("run-" + o.app() + "-" + o.dyno()).start(() -> {
             var output = follow(o, line -> { });
             int exit = waitFor(o, maxTime);
-            closeQuietly(output);
+            drain(output);
             logs.event(o.app(), "api", "Process " + o.dyno() + " exited with status " + exit);
             remove(o);
         });
@@ -192,7 +192,7 @@ public final class OneOffDynos implements OneOffRunner {
 
     @Override
     public Result runToCompletion(App app, String command, String trigger, Duration limit) {
-        return run(create(app, new RunRequest(command, false, false, null, null, null), trigger), limit, line -> { });
+        return run(create(app, RunRequest.detached(command), trigger), limit, line -> { });
     }
 
     /** Runs a created one-off to its end, streaming its lines to {@code out} too (the release phase's push). */
@@ -209,12 +209,7 @@ public final class OneOffDynos implements OneOffRunner {
             out.accept(line);
         });
         int exit = waitFor(o, limit.compareTo(maxTime) < 0 ? limit : maxTime);
-        try {
-            output.awaitCompletion(3, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        closeQuietly(output);
+        drain(output);
         remove(o);
         Instant ended = clock.instant();
         logs.event(o.app(), "api", "Process " + o.dyno() + " exited with status " + exit);
@@ -248,7 +243,17 @@ public final class OneOffDynos implements OneOffRunner {
         });
     }
 
-    private static void closeQuietly(ResultCallback.Adapter<Frame> callback) {
+    /**
+     * Lets the log stream of an exited dyno deliver what it still holds before closing it: the
+     * engine sends the last lines after the exit is reported, and a command that ends at once
+     * would otherwise lose its output.
+     */
+    private static void drain(ResultCallback.Adapter<Frame> callback) {
+        try {
+            callback.awaitCompletion(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             callback.close();
         } catch (IOException ignored) {
