@@ -28,6 +28,12 @@ final class AttachedRun {
     private static final long CLOSE_WAIT_MS = 2000;
     private static final long SEND_TIMEOUT_S = 30;
     private static final int STDIN_CHUNK = 8192;
+    /**
+     * How often an idle run pings the platform. A write is what finds a dead connection: the
+     * JDK's client can miss the end of one that closes while it is delivering a message, and a
+     * peer that vanished (a network gone) sends no end at all.
+     */
+    static final long PING_EVERY_MS = 3000;
 
     private final Invocation inv;
     private final String app;
@@ -80,13 +86,31 @@ final class AttachedRun {
             inv.err().flush();
             throw e;
         }
+        Thread keepAlive = Thread.ofVirtual().name("slipway-run-ping").start(this::keepAlive);
         Signals signals = inv.ctx().signals();
         try (Signals.Registration interrupt = signals.on("INT", this::interrupt);
              Signals.Registration resize = tty.isPresent() ? signals.on("WINCH", this::resized) : () -> { }) {
             sendFirst(request.toString());
             return await();
         } finally {
+            keepAlive.interrupt();
             finish();
+        }
+    }
+
+    /** Pings until the run is over; a ping that cannot be written means the connection is lost. */
+    private void keepAlive() {
+        try {
+            while (!outcome.isDone()) {
+                Thread.sleep(PING_EVERY_MS);
+                socket.sendPing(ByteBuffer.allocate(0)).whenComplete((ws, error) -> {
+                    if (error != null && !(error instanceof IllegalStateException)) { // a ping still pending is fine
+                        outcome.completeExceptionally(lost(error));
+                    }
+                });
+            }
+        } catch (InterruptedException e) {
+            // the run is over
         }
     }
 
@@ -185,7 +209,10 @@ final class AttachedRun {
                 socket.sendBinary(frame, true).get();
                 return true;
             } catch (ExecutionException e) {
-                return false; // the listener sees the connection go and reports it
+                // The connection is gone. The listener usually says so too, but the JDK's client
+                // does not always call it once a send has failed: the run would wait forever.
+                outcome.completeExceptionally(lost(e.getCause()));
+                return false;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
@@ -200,6 +227,10 @@ final class AttachedRun {
             finished = true;
             toRestore = raw;
             raw = null;
+            if (dyno == null && outcome.isDone() && !outcome.isCompletedExceptionally()) {
+                inv.err().print("interrupted\n"); // Ctrl-C before the dyno was up: end the "Running" line
+                inv.err().flush();
+            }
         }
         try {
             if (toRestore != null) {

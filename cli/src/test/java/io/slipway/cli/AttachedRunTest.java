@@ -106,7 +106,11 @@ class AttachedRunTest {
         server.script(run -> {
             run.text();
             run.sendText("{\"dyno\":\"run.4\"}");
+            // What the CLI sent is read first: a socket closed with unread bytes is reset, and the
+            // reset can discard the unread "half" on the CLI's side before it is shown.
+            assertThat(run.binary().channel()).isEqualTo(RunProtocol.STDIN_EOF);
             run.send(RunProtocol.STDOUT, "half");
+            Thread.sleep(200); // output that came before the loss is shown; the loss itself is the test
             run.drop();
         });
         SlipwayCli.Result r = slipway.run("run", "-a", "shop", "--", "sleep", "60");
@@ -130,6 +134,19 @@ class AttachedRunTest {
         assertThat(r.exitCode()).isEqualTo(AttachedRun.INTERRUPTED);
         assertThat(r.err()).isEqualTo("Running sleep 60 on shop... up, run.2\n");
         assertThat(signals.listening("INT")).as("the Ctrl-C handler is given back").isFalse();
+    }
+
+    @Test
+    void ctrlCBeforeTheDynoIsUpEndsTheLineAndExits130() throws Exception {
+        server.script(run -> {
+            run.text();
+            assertThat(signals.fire("INT")).as("listening for Ctrl-C").isTrue();
+            assertThat(run.closed().code()).isEqualTo(1000);
+        });
+        SlipwayCli.Result r = slipway.run("run", "-a", "shop", "--", "sleep", "60");
+        server.verify();
+        assertThat(r.exitCode()).isEqualTo(AttachedRun.INTERRUPTED);
+        assertThat(r.err()).isEqualTo("Running sleep 60 on shop... interrupted\n");
     }
 
     @Test

@@ -228,7 +228,10 @@ final class StandInRunServer implements AutoCloseable {
             try {
                 WebSockets.sendCloseBlocking(CloseMessage.NORMAL_CLOSURE, "", channel);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                if (!channel.isCloseFrameSent() && channel.isOpen()) {
+                    throw new UncheckedIOException(e);
+                }
+                // The CLI closed first (it does once it has the exit code) and Undertow answered.
             }
         }
 
