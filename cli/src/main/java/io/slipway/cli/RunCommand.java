@@ -1,6 +1,5 @@
 package io.slipway.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slipway.api.Json;
 import io.slipway.api.RunRequest;
 import io.slipway.api.RunView;
@@ -77,7 +76,7 @@ final class RunCommand implements Callable<Integer> {
         ApiClient api = inv.api();
         RunView run = Progress.run(inv, "Running " + shown + " on " + app,
                 () -> api.convert(api.post(Invocation.appPath(app, "dynos"),
-                        body(new RunRequest(command, false, false, null, null, vars))), RunView.class),
+                        new RunRequest(command, false, false, null, null, vars, sizeLabel())), RunView.class),
                 started -> "up, " + started.name());
         inv.out().print("Run slipway logs -a " + app + " --ps " + run.name() + " to see the output.\n");
         return 0;
@@ -86,19 +85,12 @@ final class RunCommand implements Callable<Integer> {
     private int attached(String app, String command, String shown, Map<String, String> vars) {
         AttachedRun run = new AttachedRun(inv, app, shown, RawMode.Hooks.RUNTIME);
         Optional<Tty.Size> terminal = run.size();
-        return run.run(body(new RunRequest(command, true, run.withTty(),
-                terminal.map(Tty.Size::columns).orElse(null), terminal.map(Tty.Size::lines).orElse(null), vars)));
+        return run.run(Json.mapper().valueToTree(new RunRequest(command, true, run.withTty(),
+                terminal.map(Tty.Size::columns).orElse(null), terminal.map(Tty.Size::lines).orElse(null), vars,
+                sizeLabel())));
     }
 
-    /**
-     * The request as JSON, with {@code size} beside the {@code RunRequest} fields: the record has
-     * none yet, and a platform that does not read it ignores it (unknown fields are allowed both ways).
-     */
-    private ObjectNode body(RunRequest request) {
-        ObjectNode node = Json.mapper().valueToTree(request);
-        if (size != null) {
-            node.put("size", size.strip());
-        }
-        return node;
+    private String sizeLabel() {
+        return size == null ? null : size.strip();
     }
 }

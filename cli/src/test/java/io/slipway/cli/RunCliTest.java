@@ -33,6 +33,18 @@ class RunCliTest extends AgainstDeployedShop {
     }
 
     @Test
+    void sizeGivesTheDynoThatSizesMemoryAndAnUnknownSizeIsRefused() {
+        SlipwayCli.Result r = slipway.run("run", "-a", "shop", "--size", "performance", "--",
+                "cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo((2048L << 20) + "\n");
+
+        SlipwayCli.Result huge = slipway.run("run", "-a", "shop", "-s", "huge", "--", "true");
+        assertThat(huge.exitCode()).isEqualTo(1);
+        assertThat(huge.err()).contains("unknown dyno size 'huge'");
+    }
+
+    @Test
     void echoPrintsOnStdout() {
         SlipwayCli.Result r = slipway.run("run", "-a", "shop", "--", "echo", "hi");
         assertThat(r.exitCode()).as(r.err()).isZero();

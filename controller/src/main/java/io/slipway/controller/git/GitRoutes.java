@@ -200,7 +200,7 @@ public final class GitRoutes {
         String command = release.processTypes().get("release");
         out.step("Running release command: " + command);
         OneOffDynos.Result result = runs.run(runs.create(app, release,
-                new io.slipway.api.RunRequest(command, false, false, null, null, null), by + " (release phase)"),
+                io.slipway.api.RunRequest.detached(command), by + " (release phase)"),
                 runs.maxTime(), out::detail);
         if (result.exitCode() == 0 && releases.transition(app, release.version(), "releasing", "pending")) {
             dynos.wake();

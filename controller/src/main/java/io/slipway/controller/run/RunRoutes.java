@@ -34,7 +34,7 @@ public final class RunRoutes {
         routes.post("/apps/{app}/dynos", ex -> {
             App app = apps.get(Routes.param(ex, "app"));
             RunRequest req = JsonIO.read(ex, RunRequest.class);
-            OneOffDynos.OneOff o = runs.create(app, new RunRequest(req.command(), false, false, null, null, req.env()),
+            OneOffDynos.OneOff o = runs.create(app, new RunRequest(req.command(), false, false, null, null, req.env(), req.size()),
                     BearerAuth.principal(ex).name());
             runs.startDetached(o);
             JsonIO.send(ex, 201, new RunView(o.dyno(), "up", o.command(), o.release().name(), o.createdAt()));

@@ -91,6 +91,20 @@ class OneOffRunTest {
     }
 
     @Test
+    void aRunGetsTheMemoryOfTheSizeAskedForAndAnUnknownSizeIsRefused() throws Exception {
+        WsClient run = WsClient.connect(platform.apiUrl(), "shop", platform.adminToken());
+        // cgroup v2's file, or v1's
+        run.request("{\"command\":\"cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes\","
+                + "\"size\":\"performance\"}");
+        run.awaitClose();
+        assertThat(run.out().strip()).isEqualTo(Long.toString(2048L << 20));
+
+        Api.Response unknown = api.post("/apps/shop/dynos", "{\"command\":\"true\",\"size\":\"huge\"}");
+        assertThat(unknown.status()).isEqualTo(422);
+        assertThat(json(unknown).get("message").asText()).contains("unknown dyno size 'huge'");
+    }
+
+    @Test
     void aRunPastTheMaximumTimeIsStopped() throws Exception {
         WsClient run = WsClient.connect(platform.apiUrl(), "shop", platform.adminToken());
         run.request("{\"command\":\"sleep 60\"}");
