@@ -1,6 +1,5 @@
 package io.slipway.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.api.BuildView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -8,7 +7,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -37,25 +35,10 @@ final class BuildCommands {
         @Override
         public Integer call() {
             String app = inv.app(appOption.app, spec);
-            ApiClient api = inv.api();
-            JsonNode node = api.get(Invocation.appPath(app, "builds"));
-            if (json) {
-                inv.printJson(node);
-                return 0;
-            }
-            BuildView[] builds = api.convert(node, BuildView[].class);
-            if (builds.length == 0) {
-                inv.out().print(app + " has no builds yet: `git push slipway main` builds it\n");
-                return 0;
-            }
-            Listing.header(inv.out(), app + " Builds");
-            List<List<String>> rows = new ArrayList<>();
-            for (BuildView b : builds) {
-                rows.add(List.of(String.valueOf(b.number()), text(b.status()), shortCommit(b.commit()),
-                        text(b.buildpack()), text(b.createdBy()), Times.at(b.createdAt())));
-            }
-            Listing.columns(inv.out(), rows);
-            return 0;
+            return inv.list(Invocation.appPath(app, "builds"), json, BuildView[].class,
+                    app + " has no builds yet: `git push slipway main` builds it", app + " Builds", List.of(),
+                    b -> List.of(String.valueOf(b.number()), text(b.status()), shortCommit(b.commit()),
+                            text(b.buildpack()), text(b.createdBy()), Times.at(b.createdAt())));
         }
     }
 

@@ -9,6 +9,9 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * What the commands of one CLI run share: its {@link CliContext}, UTF-8 writers on its streams,
@@ -71,6 +74,36 @@ final class Invocation implements AutoCloseable {
     }
 
     /** {@code /apps/shop/config-vars} with the app name safely encoded. */
+    /**
+     * What every listing verb does: GET {@code path}; with {@code json} the API's JSON as it is,
+     * else {@code none} when there are no items, or a {@code === title} header and one row of
+     * columns per item (under {@code headings} when there are any).
+     */
+    <T> int list(String path, boolean json, Class<T[]> type, String none, String title, List<String> headings,
+                 Function<T, List<String>> row) {
+        ApiClient api = api();
+        JsonNode node = api.get(path);
+        if (json) {
+            printJson(node);
+            return 0;
+        }
+        T[] items = api.convert(node, type);
+        if (items.length == 0) {
+            out().print(none + "\n");
+            return 0;
+        }
+        Listing.header(out(), title);
+        List<List<String>> rows = new ArrayList<>();
+        if (!headings.isEmpty()) {
+            rows.add(headings);
+        }
+        for (T item : items) {
+            rows.add(row.apply(item));
+        }
+        Listing.columns(out(), rows);
+        return 0;
+    }
+
     static String appPath(String app, String... rest) {
         StringBuilder path = new StringBuilder("/apps/").append(ApiClient.segment(app));
         for (String part : rest) {

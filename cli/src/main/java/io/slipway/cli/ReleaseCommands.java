@@ -46,25 +46,10 @@ final class ReleaseCommands {
         @Override
         public Integer call() {
             String app = inv.app(appOption.app, spec);
-            ApiClient api = inv.api();
-            JsonNode node = api.get(Invocation.appPath(app, "releases"));
-            if (json) {
-                inv.printJson(node);
-                return 0;
-            }
-            ReleaseView[] releases = api.convert(node, ReleaseView[].class);
-            if (releases.length == 0) {
-                inv.out().print(app + " has no releases yet: `git push slipway main` makes v1\n");
-                return 0;
-            }
-            Listing.header(inv.out(), app + " Releases");
-            List<List<String>> rows = new ArrayList<>();
-            for (ReleaseView r : releases) {
-                rows.add(List.of("v" + r.version(), BuildCommands.text(r.description()),
-                        BuildCommands.text(r.createdBy()), Times.at(r.createdAt()), marker(r)));
-            }
-            Listing.columns(inv.out(), rows);
-            return 0;
+            return inv.list(Invocation.appPath(app, "releases"), json, ReleaseView[].class,
+                    app + " has no releases yet: `git push slipway main` makes v1", app + " Releases", List.of(),
+                    r -> List.of("v" + r.version(), BuildCommands.text(r.description()),
+                            BuildCommands.text(r.createdBy()), Times.at(r.createdAt()), marker(r)));
         }
 
         /** {@code (current)} for the live one; any status but success is shown too. */

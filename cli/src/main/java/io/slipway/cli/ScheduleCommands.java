@@ -1,6 +1,5 @@
 package io.slipway.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.api.CreateSchedule;
 import io.slipway.api.ScheduleRunView;
 import io.slipway.api.ScheduleView;
@@ -50,27 +49,12 @@ final class ScheduleCommands {
         @Override
         public Integer call() {
             String app = inv.app(appOption.app, spec);
-            ApiClient api = inv.api();
-            JsonNode node = api.get(Invocation.appPath(app, "schedules"));
-            if (json) {
-                inv.printJson(node);
-                return 0;
-            }
-            ScheduleView[] schedules = api.convert(node, ScheduleView[].class);
-            if (schedules.length == 0) {
-                inv.out().print(app + " has no schedules: `slipway schedules:add --cron \"*/10 * * * *\" -- CMD` adds one\n");
-                return 0;
-            }
-            Listing.header(inv.out(), app + " Schedules");
             // A cron expression has spaces of its own: a header row keeps the columns readable.
-            List<List<String>> rows = new ArrayList<>();
-            rows.add(List.of("id", "cron", "timezone", "overlap", "next run", "command"));
-            for (ScheduleView s : schedules) {
-                rows.add(List.of(shortId(s.id()), BuildCommands.text(s.cron()), BuildCommands.text(s.timezone()),
-                        BuildCommands.text(s.overlap()), Times.at(s.nextRunAt()), BuildCommands.text(s.command())));
-            }
-            Listing.columns(inv.out(), rows);
-            return 0;
+            return inv.list(Invocation.appPath(app, "schedules"), json, ScheduleView[].class,
+                    app + " has no schedules: `slipway schedules:add --cron \"*/10 * * * *\" -- CMD` adds one",
+                    app + " Schedules", List.of("id", "cron", "timezone", "overlap", "next run", "command"),
+                    s -> List.of(shortId(s.id()), BuildCommands.text(s.cron()), BuildCommands.text(s.timezone()),
+                            BuildCommands.text(s.overlap()), Times.at(s.nextRunAt()), BuildCommands.text(s.command())));
         }
     }
 
@@ -187,28 +171,14 @@ final class ScheduleCommands {
         @Override
         public Integer call() {
             String app = inv.app(appOption.app, spec);
-            ApiClient api = inv.api();
-            JsonNode node = api.get(id == null ? Invocation.appPath(app, "schedule-runs")
-                    : Invocation.appPath(app, "schedules", ApiClient.segment(id), "history"));
-            if (json) {
-                inv.printJson(node);
-                return 0;
-            }
-            ScheduleRunView[] runs = api.convert(node, ScheduleRunView[].class);
-            if (runs.length == 0) {
-                inv.out().print((id == null ? app + "'s schedules have" : "schedule " + id + " has") + " not run yet\n");
-                return 0;
-            }
-            Listing.header(inv.out(), app + " Schedule Runs");
-            List<List<String>> rows = new ArrayList<>();
-            rows.add(List.of("started", "schedule", "dyno", "status", "exit", "output"));
-            for (ScheduleRunView run : runs) {
-                rows.add(List.of(Times.at(run.startedAt()), shortId(run.scheduleId()),
-                        BuildCommands.text(run.dyno()), BuildCommands.text(run.status()),
-                        run.exitCode() == null ? "" : String.valueOf(run.exitCode()), firstLine(run.output())));
-            }
-            Listing.columns(inv.out(), rows);
-            return 0;
+            String path = id == null ? Invocation.appPath(app, "schedule-runs")
+                    : Invocation.appPath(app, "schedules", ApiClient.segment(id), "history");
+            return inv.list(path, json, ScheduleRunView[].class,
+                    (id == null ? app + "'s schedules have" : "schedule " + id + " has") + " not run yet",
+                    app + " Schedule Runs", List.of("started", "schedule", "dyno", "status", "exit", "output"),
+                    run -> List.of(Times.at(run.startedAt()), shortId(run.scheduleId()),
+                            BuildCommands.text(run.dyno()), BuildCommands.text(run.status()),
+                            run.exitCode() == null ? "" : String.valueOf(run.exitCode()), firstLine(run.output())));
         }
     }
 
