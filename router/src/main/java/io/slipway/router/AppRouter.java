@@ -163,6 +163,7 @@ final class AppRouter implements HttpHandler {
     private void completed(HttpServerExchange exchange, ExchangeCompletionListener.NextListener next) {
         try {
             Forwarding f = Forwarding.of(exchange);
+            DynoDeadlines.done(f);
             if (f.counted) {
                 inFlight.decrementAndGet();
             }

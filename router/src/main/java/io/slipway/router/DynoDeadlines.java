@@ -22,11 +22,9 @@ final class DynoDeadlines {
         void expired(HttpServerExchange exchange, Forwarding forwarding);
     }
 
-    private record Entry(HttpServerExchange exchange, Forwarding forwarding) {}
-
     private final long timeoutNanos;
     private final Expiry onExpiry;
-    private final ConcurrentHashMap<XnioIoThread, ArrayDeque<Entry>> queues = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<XnioIoThread, ArrayDeque<Forwarding>> queues = new ConcurrentHashMap<>();
 
     DynoDeadlines(long timeoutNanos, Expiry onExpiry) {
         this.timeoutNanos = timeoutNanos;
@@ -36,26 +34,32 @@ final class DynoDeadlines {
     /** Called on the exchange's IO thread when its request goes to a dyno. */
     void watch(HttpServerExchange exchange, Forwarding f) {
         XnioIoThread thread = exchange.getIoThread();
-        ArrayDeque<Entry> q = queues.get(thread);
+        ArrayDeque<Forwarding> q = queues.get(thread);
         if (q == null) {
             q = new ArrayDeque<>();
             queues.put(thread, q);
-            ArrayDeque<Entry> mine = q;
+            ArrayDeque<Forwarding> mine = q;
             WorkerUtils.executeAfter(thread, () -> sweep(thread, mine), SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         }
-        q.addLast(new Entry(exchange, f));
+        f.inFlight = exchange;
+        q.addLast(f);
     }
 
-    private void sweep(XnioIoThread thread, ArrayDeque<Entry> q) {
+    /** Called on the exchange's IO thread when it completes: the queue lets go of the exchange. */
+    static void done(Forwarding f) {
+        f.inFlight = null;
+    }
+
+    private void sweep(XnioIoThread thread, ArrayDeque<Forwarding> q) {
         try {
             long now = System.nanoTime();
-            for (Entry e = q.peekFirst(); e != null; e = q.peekFirst()) {
-                Forwarding f = e.forwarding();
-                if (f.responseStarted || e.exchange().isComplete()) {
+            for (Forwarding f = q.peekFirst(); f != null; f = q.peekFirst()) {
+                HttpServerExchange exchange = f.inFlight;
+                if (f.responseStarted || exchange == null || exchange.isComplete()) {
                     q.pollFirst();
                 } else if (now - f.startNanos >= timeoutNanos) {
                     q.pollFirst();
-                    onExpiry.expired(e.exchange(), f);
+                    onExpiry.expired(exchange, f);
                 } else {
                     break;
                 }

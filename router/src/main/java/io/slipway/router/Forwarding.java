@@ -23,6 +23,12 @@ final class Forwarding {
     boolean responseStarted;
     /** Counted among the requests a stopping router waits for. */
     boolean counted;
+    /**
+     * The exchange while it is in flight, null once complete. The dyno-timeout queue holds this
+     * small object, not the exchange, so that a finished exchange (its headers and buffers) is
+     * garbage at once instead of surviving young collections until the next sweep.
+     */
+    HttpServerExchange inFlight;
 
     Forwarding(AppRoute route, String requestId, long startNanos) {
         this.route = route;
