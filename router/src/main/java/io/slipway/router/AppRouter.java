@@ -92,10 +92,6 @@ final class AppRouter implements HttpHandler {
         request.remove(FORWARDED);
 
         exchange.addDefaultResponseListener(errorAnswer);
-        exchange.addResponseWrapper((factory, ex) -> {
-            f.responseStarted = true;
-            return factory.create();
-        });
         deadlines.watch(exchange, f);
         proxy.handleRequest(exchange);
     }
@@ -121,7 +117,7 @@ final class AppRouter implements HttpHandler {
 
     /** H12: the dyno had SLIPWAY_ROUTER_TIMEOUT to start its response. */
     private static void timedOut(HttpServerExchange exchange, Forwarding f) {
-        if (f.responseStarted || exchange.isComplete()) {
+        if (!exchange.isResponseChannelAvailable() || exchange.isComplete()) { // the dyno's response has begun
             return;
         }
         f.error = RouterError.TIMEOUT;

@@ -55,7 +55,7 @@ final class DynoDeadlines {
             long now = System.nanoTime();
             for (Forwarding f = q.peekFirst(); f != null; f = q.peekFirst()) {
                 HttpServerExchange exchange = f.inFlight;
-                if (f.responseStarted || exchange == null || exchange.isComplete()) {
+                if (exchange == null || !exchange.isResponseChannelAvailable() || exchange.isComplete()) { // done, or the dyno's response began
                     q.pollFirst();
                 } else if (now - f.startNanos >= timeoutNanos) {
                     q.pollFirst();

@@ -20,7 +20,6 @@ final class Forwarding {
     long connectedNanos;
     RouterError error;
     ClientConnection connection;
-    boolean responseStarted;
     /** Counted among the requests a stopping router waits for. */
     boolean counted;
     /**
