@@ -209,6 +209,46 @@ class RoutingTest {
     }
 
     @Test
+    void aRequestSentWhileTheLastIsAtTheDynoWaitsItsTurnOnTheSameConnection() throws Exception {
+        StandInDyno web = p.dyno("web.1");
+        p.createApp("pipelined");
+        p.addWebDyno("pipelined", 1, web.port());
+        awaitAnswer("pipelined.localhost", "/");
+
+        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), p.router.port())) {
+            s.setSoTimeout(5000);
+            var out = s.getOutputStream();
+            out.write("GET /slow?ms=400 HTTP/1.1\r\nHost: pipelined.localhost\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            await().atMost(Duration.ofSeconds(2)).until(() -> web.last().path().startsWith("/slow"));
+            // The first request is at the dyno now; the second arrives on the connection meanwhile.
+            out.write("GET /second HTTP/1.1\r\nHost: pipelined.localhost\r\nConnection: close\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+
+            assertThat(answer).containsSubsequence("HTTP/1.1 200", "slow answer from web.1", "HTTP/1.1 200", "hello from web.1");
+            assertThat(web.seen).extracting(StandInDyno.Seen::path).containsSubsequence("/slow?ms=400", "/second");
+        }
+    }
+
+    @Test
+    void aClientThatHangsUpWhileItsRequestIsAtTheDynoLeavesTheRouterServing() throws Exception {
+        StandInDyno web = p.dyno("web.1");
+        p.createApp("hangsup");
+        p.addWebDyno("hangsup", 1, web.port());
+        awaitAnswer("hangsup.localhost", "/");
+
+        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), p.router.port())) {
+            s.getOutputStream().write("GET /slow?ms=300 HTTP/1.1\r\nHost: hangsup.localhost\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            await().atMost(Duration.ofSeconds(2)).until(() -> web.last().path().startsWith("/slow"));
+        } // closed while the dyno is still answering
+
+        assertThat(p.get("hangsup.localhost", "/").body()).isEqualTo("hello from web.1");
+        await().atMost(Duration.ofSeconds(3)).untilAsserted(() ->
+                assertThat(p.log.of("hangsup")).anySatisfy(line -> assertThat(line).contains("path=\"/slow?ms=300\"")));
+    }
+
+    @Test
     void theDynoGetsForwardingHeadersAndARequestId() {
         StandInDyno web = p.dyno("web.1");
         p.createApp("headers");
