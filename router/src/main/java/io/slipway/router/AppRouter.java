@@ -1,7 +1,6 @@
 package io.slipway.router;
 
 import io.undertow.client.ClientConnection;
-import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.DefaultResponseListener;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpHandler;
@@ -12,9 +11,7 @@ import io.undertow.util.HttpString;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
-import org.xnio.conduits.ConduitStreamSourceChannel;
 
 /**
  * Host → app → one of its web dynos. Answers itself when there is nowhere to send the request
@@ -96,28 +93,8 @@ final class AppRouter implements HttpHandler {
 
         exchange.addDefaultResponseListener(errorAnswer);
         deadlines.watch(exchange, f);
-        keepReadInterest(exchange);
         proxy.handleRequest(exchange);
     }
-
-    /**
-     * Undertow's read listener has just suspended reads on the client's connection, and resumes
-     * them when the exchange completes. With Java's epoll selector that is two {@code epoll_ctl}
-     * calls for every request (the socket leaves epoll, then comes back). Suspending and resuming
-     * within this same turn of the event loop cancel out, so reads are resumed again here, with a
-     * listener that suspends them only if the client really sends something (a pipelined request,
-     * or a close) while its request is at a dyno. What it sent stays unread until the exchange
-     * completes, as before.
-     */
-    private static void keepReadInterest(HttpServerExchange exchange) {
-        if (exchange.getConnection() instanceof AbstractServerConnection c && exchange.isInIoThread()) {
-            ConduitStreamSourceChannel in = c.getChannel().getSourceChannel();
-            in.getReadSetter().set(SUSPEND_ON_READ);
-            in.resumeReads();
-        }
-    }
-
-    private static final ChannelListener<ConduitStreamSourceChannel> SUSPEND_ON_READ = ConduitStreamSourceChannel::suspendReads;
 
     /**
      * Lets the requests in flight finish, for up to {@code grace}. Requests that arrive meanwhile
