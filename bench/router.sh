@@ -215,7 +215,8 @@ lines=$(wc -l <"$SLIPWAY_HOME/logs/router.log" 2>/dev/null || echo 0)
 printf '\n%-32s %12s %10s\n' "target (1 KiB response)" "requests/s" "p99 ms"
 printf '%-32s %12s %10s\n' "direct to the dyno (the limit)" "${best_rps[direct]}" "${best_p99[direct]}"
 printf '%-32s %12s %10s\n' "nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') reverse proxy" "${best_rps[nginx]}" "${best_p99[nginx]}"
-printf '%-32s %12s %10s\n' "slipway router" "${best_rps[router]}" "${best_p99[router]}"
+io_threads=$(grep -o '[0-9]* IO threads' "$SLIPWAY_HOME/logs/router.log" | tail -n 1 | cut -d' ' -f1) || true
+printf '%-32s %12s %10s\n' "slipway router (IO threads: ${io_threads:-?})" "${best_rps[router]}" "${best_p99[router]}"
 awk -v rr="${best_rps[router]}" -v nr="${best_rps[nginx]}" -v rp="${best_p99[router]}" -v np="${best_p99[nginx]}" 'BEGIN {
     rps = rr / nr; p99 = rp / np
     printf "\nrouter/nginx: requests/s ratio %.2f (goal >= 1.0: %s), p99 ratio %.2f (goal <= 1.5: %s)\n",
