@@ -115,11 +115,8 @@ final class AppRouter implements HttpHandler {
         return inFlight.get();
     }
 
-    /** H12: the dyno had SLIPWAY_ROUTER_TIMEOUT to start its response. */
+    /** H12: the dyno had SLIPWAY_ROUTER_TIMEOUT to start its response (DynoDeadlines calls this only for one that has not). */
     private static void timedOut(HttpServerExchange exchange, Forwarding f) {
-        if (!exchange.isResponseChannelAvailable() || exchange.isComplete()) { // the dyno's response has begun
-            return;
-        }
         f.error = RouterError.TIMEOUT;
         if (f.connection != null) {
             // The proxy sees the connection fail and ends the exchange; answerProxyFailure writes the 504.

@@ -3,7 +3,11 @@ package io.slipway.router;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -210,21 +214,15 @@ class RoutingTest {
 
     @Test
     void aRequestSentWhileTheLastIsAtTheDynoWaitsItsTurnOnTheSameConnection() throws Exception {
-        StandInDyno web = p.dyno("web.1");
-        p.createApp("pipelined");
-        p.addWebDyno("pipelined", 1, web.port());
-        awaitAnswer("pipelined.localhost", "/");
+        StandInDyno web = appWithOneDyno("pipelined");
 
-        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), p.router.port())) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), p.router.port())) {
             s.setSoTimeout(5000);
-            var out = s.getOutputStream();
-            out.write("GET /slow?ms=400 HTTP/1.1\r\nHost: pipelined.localhost\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            out.flush();
+            write(s, "GET /slow?ms=400 HTTP/1.1\r\nHost: pipelined.localhost\r\n\r\n");
             await().atMost(Duration.ofSeconds(2)).until(() -> web.last().path().startsWith("/slow"));
             // The first request is at the dyno now; the second arrives on the connection meanwhile.
-            out.write("GET /second HTTP/1.1\r\nHost: pipelined.localhost\r\nConnection: close\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            out.flush();
-            String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            write(s, "GET /second HTTP/1.1\r\nHost: pipelined.localhost\r\nConnection: close\r\n\r\n");
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
 
             assertThat(answer).containsSubsequence("HTTP/1.1 200", "slow answer from web.1", "HTTP/1.1 200", "hello from web.1");
             assertThat(web.seen).extracting(StandInDyno.Seen::path).containsSubsequence("/slow?ms=400", "/second");
@@ -233,13 +231,10 @@ class RoutingTest {
 
     @Test
     void aClientThatHangsUpWhileItsRequestIsAtTheDynoLeavesTheRouterServing() throws Exception {
-        StandInDyno web = p.dyno("web.1");
-        p.createApp("hangsup");
-        p.addWebDyno("hangsup", 1, web.port());
-        awaitAnswer("hangsup.localhost", "/");
+        StandInDyno web = appWithOneDyno("hangsup");
 
-        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), p.router.port())) {
-            s.getOutputStream().write("GET /slow?ms=300 HTTP/1.1\r\nHost: hangsup.localhost\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), p.router.port())) {
+            write(s, "GET /slow?ms=300 HTTP/1.1\r\nHost: hangsup.localhost\r\n\r\n");
             await().atMost(Duration.ofSeconds(2)).until(() -> web.last().path().startsWith("/slow"));
         } // closed while the dyno is still answering
 
@@ -335,6 +330,20 @@ class RoutingTest {
         String metrics = p.get("localhost", "/metrics").body();
         var m = java.util.regex.Pattern.compile("slipway_router_routable_dynos\\{app=\"" + app + "\"} (\\d+)").matcher(metrics);
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    /** An app with one stand-in web dyno that the router already routes to. */
+    static StandInDyno appWithOneDyno(String app) {
+        StandInDyno web = p.dyno("web.1");
+        p.createApp(app);
+        p.addWebDyno(app, 1, web.port());
+        awaitAnswer(app + ".localhost", "/");
+        return web;
+    }
+
+    static void write(Socket s, String raw) throws IOException {
+        s.getOutputStream().write(raw.getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
     }
 
     static HttpResponse<String> awaitAnswer(String host, String path) {
