@@ -14,4 +14,9 @@ public record RunRequest(String command, Boolean attach, Boolean tty, Integer co
     public static RunRequest detached(String command) {
         return new RunRequest(command, false, false, null, null, null, null);
     }
+
+    /** This request with the caller staying attached (the attach WebSocket says so by being one). */
+    public RunRequest attached() {
+        return new RunRequest(command, true, tty, columns, lines, env, size);
+    }
 }

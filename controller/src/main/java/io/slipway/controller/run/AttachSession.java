@@ -96,8 +96,7 @@ final class AttachSession {
     private void run(String requestJson) {
         OneOffDynos.OneOff d;
         try {
-            RunRequest req = Json.mapper().readValue(requestJson, RunRequest.class);
-            d = runs.create(app, new RunRequest(req.command(), true, req.tty(), req.columns(), req.lines(), req.env(), req.size()), by);
+            d = runs.create(app, Json.mapper().readValue(requestJson, RunRequest.class).attached(), by);
         } catch (JsonProcessingException e) {
             fail("bad_request", "the first message must be a JSON run request: " + e.getOriginalMessage());
             return;
