@@ -1,6 +1,5 @@
 package io.slipway.router;
 
-import io.undertow.client.ClientConnection;
 import io.undertow.server.DefaultResponseListener;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpHandler;
@@ -8,15 +7,14 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.xnio.IoUtils;
 
 /**
  * Host → app → one of its web dynos. Answers itself when there is nowhere to send the request
  * (no such app, no web dynos, all crashed); otherwise adds the request id and {@code Via}, arms
- * the dyno timeout, and hands the request to the proxy. Every request that names an app ends in
+ * the dyno timeout, and hands the request on: to {@link DynoForwarder} when it has no body, else
+ * to Undertow's proxy. Every request that names an app ends in
  * one log line and the app's metrics.
  */
 final class AppRouter implements HttpHandler {
@@ -28,6 +26,7 @@ final class AppRouter implements HttpHandler {
     private final String domain;
     private final RouteTable routes;
     private final DynoDeadlines deadlines;
+    private final DynoForwarder forwarder;
     private final HttpHandler proxy;
     private final RequestLog requestLog;
     private final Metrics metrics;
@@ -37,10 +36,12 @@ final class AppRouter implements HttpHandler {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
 
-    AppRouter(String domain, RouteTable routes, Duration timeout, HttpHandler proxy, RequestLog requestLog, Metrics metrics) {
+    AppRouter(String domain, RouteTable routes, Duration timeout, DynoForwarder forwarder, HttpHandler proxy,
+              RequestLog requestLog, Metrics metrics) {
         this.domain = domain;
         this.routes = routes;
         this.deadlines = new DynoDeadlines(timeout.toNanos(), AppRouter::timedOut);
+        this.forwarder = forwarder;
         this.proxy = proxy;
         this.requestLog = requestLog;
         this.metrics = metrics;
@@ -91,9 +92,13 @@ final class AppRouter implements HttpHandler {
         request.remove(Headers.X_FORWARDED_HOST);
         request.remove(FORWARDED);
 
-        exchange.addDefaultResponseListener(errorAnswer);
         deadlines.watch(exchange, f);
-        proxy.handleRequest(exchange);
+        if (DynoForwarder.takes(exchange)) {
+            forwarder.forward(exchange, f);
+        } else {
+            exchange.addDefaultResponseListener(errorAnswer);
+            proxy.handleRequest(exchange);
+        }
     }
 
     /**
@@ -118,24 +123,10 @@ final class AppRouter implements HttpHandler {
     /** H12: the dyno had SLIPWAY_ROUTER_TIMEOUT to start its response (DynoDeadlines calls this only for one that has not). */
     private static void timedOut(HttpServerExchange exchange, Forwarding f) {
         f.error = RouterError.TIMEOUT;
-        if (f.connection != null) {
-            // The proxy sees the connection fail and ends the exchange; answerProxyFailure writes the 504.
-            abort(f.connection);
+        if (f.cutOff != null) {
+            f.cutOff.run();
         } else {
             ErrorPage.send(exchange, RouterError.TIMEOUT); // still connecting
-        }
-    }
-
-    /**
-     * Closes a dyno connection at once. {@code ClientConnection.close()} is polite: it half-closes
-     * and drains until the dyno hangs up, which a stuck dyno never does. {@code performUpgrade()} is
-     * the client's one public way to the socket underneath, and closing that fails the exchange now.
-     */
-    private static void abort(ClientConnection connection) {
-        try {
-            IoUtils.safeClose(connection.performUpgrade());
-        } catch (IOException | RuntimeException e) {
-            IoUtils.safeClose(connection);
         }
     }
 

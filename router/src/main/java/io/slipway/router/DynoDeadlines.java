@@ -45,9 +45,10 @@ final class DynoDeadlines {
         q.addLast(f);
     }
 
-    /** Called on the exchange's IO thread when it completes: the queue lets go of the exchange. */
+    /** Called on the exchange's IO thread when it completes: the queue lets go of the exchange (and of its dyno trip, which holds it too). */
     static void done(Forwarding f) {
         f.inFlight = null;
+        f.cutOff = null;
     }
 
     private void sweep(XnioIoThread thread, ArrayDeque<Forwarding> q) {

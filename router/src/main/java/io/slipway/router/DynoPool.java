@@ -3,15 +3,20 @@ package io.slipway.router;
 import io.undertow.client.UndertowClient;
 import io.undertow.server.handlers.proxy.ConnectionPoolManager;
 import io.undertow.server.handlers.proxy.ProxyConnectionPool;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
+import org.xnio.XnioIoThread;
 
 /**
- * Keep-alive connections to one dyno (Undertow's pool, one set per IO thread), and whether the
- * dyno is in rotation: a dyno that refused a connection sits out for {@link Tuning#cooldown()}.
+ * Keep-alive connections to one dyno, one set per IO thread, and whether the dyno is in rotation:
+ * a dyno that refused a connection sits out for {@link Tuning#cooldown()}. Requests without a body
+ * go through {@link DynoForwarder} and its {@link IdleConnections}; requests with a body and
+ * upgrades go through Undertow's proxy and its pool.
  */
 final class DynoPool implements ConnectionPoolManager {
     private static final Logger log = LoggerFactory.getLogger(DynoPool.class);
@@ -19,6 +24,8 @@ final class DynoPool implements ConnectionPoolManager {
     private final Backend backend;
     private final Tuning tuning;
     private final ProxyConnectionPool pool;
+    private final InetSocketAddress address;
+    private final ConcurrentHashMap<XnioIoThread, IdleConnections> idle = new ConcurrentHashMap<>();
     private volatile long outUntil; // System.nanoTime() deadline; 0 = in rotation
 
     DynoPool(Backend backend, Tuning tuning, OptionMap clientOptions) {
@@ -27,6 +34,23 @@ final class DynoPool implements ConnectionPoolManager {
         // Loopback only: dynos publish their port on 127.0.0.1 and nothing else is ever a target.
         this.pool = new ProxyConnectionPool(this, URI.create("http://127.0.0.1:" + backend.port()),
                 UndertowClient.getInstance(), clientOptions);
+        this.address = new InetSocketAddress("127.0.0.1", backend.port()); // a literal: no name lookup
+    }
+
+    Backend backend() {
+        return backend;
+    }
+
+    /** Where the dyno listens: its port on the IPv4 loopback. */
+    InetSocketAddress address() {
+        return address;
+    }
+
+    /** This IO thread's idle connections to the dyno. */
+    IdleConnections idle(XnioIoThread thread) {
+        IdleConnections mine = idle.get(thread);
+        return mine != null ? mine : idle.computeIfAbsent(thread,
+                t -> new IdleConnections(t, tuning.idleConnectionsPerThread(), tuning.idleTimeout().toNanos()));
     }
 
     ProxyConnectionPool connections() {
@@ -41,6 +65,19 @@ final class DynoPool implements ConnectionPoolManager {
 
     void close() {
         pool.close();
+        idle.values().forEach(IdleConnections::close);
+    }
+
+    /** A connection could not be made: out of rotation for the cooldown (logged once as it goes out). */
+    void connectFailed() {
+        handleError();
+    }
+
+    /** A connection was made: back in rotation at once. */
+    void connected() {
+        if (outUntil != 0) {
+            clearError();
+        }
     }
 
     // ---- ConnectionPoolManager: how Undertow's pool tells us a connection could not be made ----

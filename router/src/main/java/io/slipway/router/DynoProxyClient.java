@@ -1,14 +1,16 @@
 package io.slipway.router;
 
+import io.undertow.client.ClientConnection;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.ProxyCallback;
 import io.undertow.server.handlers.proxy.ProxyClient;
 import io.undertow.server.handlers.proxy.ProxyConnection;
-import java.util.List;
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.xnio.IoUtils;
 
 /**
+ * For requests with a body and upgrades (the rest go through {@link DynoForwarder}):
  * Undertow's proxy asks this for a connection to one of the app's dynos: round robin over the
  * routable ones, skipping dynos out of rotation, and trying the next dyno only when a connection
  * could not be made (a request that reached a dyno is never sent twice). When no dyno accepts,
@@ -33,50 +35,47 @@ final class DynoProxyClient implements ProxyClient {
         new Attempt((AppRoute) target, Forwarding.of(exchange), callback).next(exchange);
     }
 
+    /**
+     * Closes a dyno connection at once. {@code ClientConnection.close()} is polite: it half-closes
+     * and drains until the dyno hangs up, which a stuck dyno never does. {@code performUpgrade()} is
+     * the client's one public way to the socket underneath, and closing that fails the exchange now.
+     */
+    private static void abort(ClientConnection connection) {
+        try {
+            IoUtils.safeClose(connection.performUpgrade());
+        } catch (IOException | RuntimeException e) {
+            IoUtils.safeClose(connection);
+        }
+    }
+
     /** One request's walk over the app's dynos until one accepts a connection. */
     private final class Attempt implements ProxyCallback<ProxyConnection> {
         private final AppRoute route;
-        private final List<Backend> backends;
+        private final DynoWalk walk;
         private final Forwarding forwarding;
         private final ProxyCallback<ProxyConnection> delegate;
-        private final int start;
-        private int tried;
         private boolean busy;
-        private boolean outOfRotationToo; // second pass: every dyno was out of rotation, so try them anyway
 
         Attempt(AppRoute route, Forwarding forwarding, ProxyCallback<ProxyConnection> delegate) {
             this.route = route;
-            this.backends = route.backends();
+            this.walk = new DynoWalk(route, pools);
             this.forwarding = forwarding;
             this.delegate = delegate;
-            this.start = route.nextStart();
         }
 
         void next(HttpServerExchange exchange) {
             if (forwarding.error != null) {
                 return; // timed out meanwhile; the answer has been given
             }
-            int n = backends.size();
-            while (tried < 2 * n) {
-                int i = tried++;
-                if (i == n) {
-                    if (forwarding.dyno != null) {
-                        break; // at least one in-rotation dyno was tried: do not knock on the others
-                    }
-                    outOfRotationToo = true;
-                }
-                int index = (start + i) % n;
-                DynoPool pool = route.pool(index, pools);
-                if (!outOfRotationToo && !pool.inRotation()) {
-                    continue;
-                }
-                forwarding.dyno = backends.get(index);
-                forwarding.connectStartNanos = System.nanoTime();
-                pool.connections().connect(forwarding.route, exchange, this, -1, TimeUnit.MILLISECONDS, false);
+            int index = walk.next();
+            if (index < 0) {
+                forwarding.error = busy ? RouterError.BACKLOG_TOO_DEEP : RouterError.CONNECTION_REFUSED;
+                delegate.couldNotResolveBackend(exchange);
                 return;
             }
-            forwarding.error = busy ? RouterError.BACKLOG_TOO_DEEP : RouterError.CONNECTION_REFUSED;
-            delegate.couldNotResolveBackend(exchange);
+            forwarding.dyno = route.backends().get(index);
+            forwarding.connectStartNanos = System.nanoTime();
+            route.pool(index, pools).connections().connect(forwarding.route, exchange, this, -1, TimeUnit.MILLISECONDS, false);
         }
 
         @Override
@@ -86,7 +85,9 @@ final class DynoProxyClient implements ProxyClient {
                 return;
             }
             forwarding.connectedNanos = System.nanoTime();
-            forwarding.connection = connection.getConnection();
+            ClientConnection dyno = connection.getConnection();
+            // The proxy sees the connection fail and ends the exchange; AppRouter's listener writes the 504.
+            forwarding.cutOff = () -> abort(dyno);
             delegate.completed(exchange, connection);
         }
 

@@ -1,6 +1,5 @@
 package io.slipway.router;
 
-import io.undertow.client.ClientConnection;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 
@@ -19,7 +18,11 @@ final class Forwarding {
     long connectStartNanos;
     long connectedNanos;
     RouterError error;
-    ClientConnection connection;
+    /**
+     * What the dyno timeout does to a request whose dyno has not begun to answer: set by the path
+     * the request takes ({@link DynoForwarder} or Undertow's proxy); null while no dyno is reached.
+     */
+    Runnable cutOff;
     /** Counted among the requests a stopping router waits for. */
     boolean counted;
     /**

@@ -10,7 +10,8 @@ import io.undertow.util.Headers;
  * Refuses requests whose framing or Host cannot be trusted, before anything is forwarded: both
  * Content-Length and Transfer-Encoding (request smuggling), a transfer coding other than chunked,
  * several or non-numeric Content-Lengths, a missing or malformed Host (400), and headers larger
- * than {@link #maxHeaderBytes} (431). All answers close the connection.
+ * than {@link #maxHeaderBytes} (431). All answers close the connection. It also honours {@code close}
+ * among several {@code Connection} tokens, which Undertow reads only when it stands alone.
  *
  * <p>What Undertow 2.3 does before this handler runs, checked by RefusedRequestsTest: it answers a
  * bare {@code 400} and closes on Content-Length together with Transfer-Encoding, on a duplicate
@@ -55,7 +56,23 @@ final class RequestGuard implements HttpHandler {
             return;
         }
         exchange.putAttachment(HostName.KEY, host);
+        HeaderValues connection = headers.get(Headers.CONNECTION);
+        if (connection != null && exchange.isPersistent() && hasCloseToken(connection)) {
+            exchange.setPersistent(false); // Undertow sees "close" only when it stands alone
+        }
         next.handleRequest(exchange);
+    }
+
+    /** {@code Connection} is a list of tokens (RFC 9110, 7.6.1): {@code close, X-Foo} asks to close too. */
+    private static boolean hasCloseToken(HeaderValues connection) {
+        for (String value : connection) {
+            for (String token : value.split(",")) {
+                if (token.strip().equalsIgnoreCase("close")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean isLength(String s) {

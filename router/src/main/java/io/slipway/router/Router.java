@@ -15,7 +15,8 @@ import org.xnio.Options;
  * A running router: one Undertow listener in front of the handler chain, the route table kept in
  * step with the database, and keep-alive pools to the dynos. The chain, top to bottom:
  * {@link RequestGuard} (framing, Host, header size) → {@link RouterHandler} (platform or app) →
- * {@link PlatformHandler} | {@link AppRouter} → Undertow's {@link ProxyHandler} over {@link DynoProxyClient}.
+ * {@link PlatformHandler} | {@link AppRouter} → {@link DynoForwarder} for requests without a body, Undertow's
+ * {@link ProxyHandler} over {@link DynoProxyClient} for those with one and for upgrades.
  */
 public final class Router implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
@@ -78,7 +79,7 @@ public final class Router implements AutoCloseable {
                 .setReuseXForwarded(false)
                 .setRewriteHostHeader(false)
                 .build();
-        AppRouter apps = new AppRouter(config.domain(), routes, config.timeout(), proxy, requestLog, metrics);
+        AppRouter apps = new AppRouter(config.domain(), routes, config.timeout(), new DynoForwarder(pools), proxy, requestLog, metrics);
         HttpHandler chain = new RequestGuard(MAX_HEADER_BYTES,
                 new RouterHandler(config.domain(), new PlatformHandler(config.domain(), metrics), apps));
 

@@ -25,6 +25,8 @@ enum RouterError {
             "None of this app's web dynos accepted a connection (an H13-like error: Slipway answers 502 for it)."),
     CLOSED_WITHOUT_RESPONSE(502, "H13", "Connection closed without response", "Application error",
             "The dyno closed the connection before it sent a response."),
+    BAD_RESPONSE(502, "H17", "Poorly formatted HTTP response", "Application error",
+            "The dyno's response was not valid HTTP, or its headers were too large for the router."),
     TIMEOUT(504, "H12", "Request timeout", "Request timeout",
             "The dyno did not start answering in time.");
 

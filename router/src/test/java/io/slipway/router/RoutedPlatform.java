@@ -112,6 +112,12 @@ final class RoutedPlatform implements AutoCloseable {
         return d;
     }
 
+    ScriptedDyno scriptedDyno() {
+        ScriptedDyno d = new ScriptedDyno();
+        extras.add(d);
+        return d;
+    }
+
     // ---- requests, as a client of the router sends them --------------------------------------------
 
     HttpResponse<String> get(String host, String path) {

@@ -1,0 +1,418 @@
+package io.slipway.router;
+
+import io.undertow.conduits.ChunkedStreamSourceConduit;
+import io.undertow.conduits.FixedLengthStreamSourceConduit;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.connector.PooledByteBuffer;
+import io.undertow.io.IoCallback;
+import io.undertow.io.Sender;
+import io.undertow.server.AbstractServerConnection;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import io.undertow.util.PooledAdaptor;
+import io.undertow.util.SameThreadExecutor;
+import io.undertow.util.Transfer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.ChannelExceptionHandler;
+import org.xnio.ChannelListener;
+import org.xnio.ChannelListeners;
+import org.xnio.IoFuture;
+import org.xnio.IoUtils;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.StreamConnection;
+import org.xnio.XnioIoThread;
+import org.xnio.channels.StreamSinkChannel;
+import org.xnio.channels.StreamSourceChannel;
+import org.xnio.conduits.ConduitStreamSinkChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
+import org.xnio.conduits.PushBackStreamSourceConduit;
+import org.xnio.conduits.StreamSourceConduit;
+
+/**
+ * Forwards requests without a body, the bulk of an app's traffic, to a dyno over keep-alive
+ * connections of the router's own, on the IO thread that read the request. A request costs four
+ * system calls here, as in nginx: read it, write it to the dyno, read the answer, write the answer.
+ * Undertow's proxy, which the router keeps for requests with a body and for upgrades, spends
+ * about a third more CPU per request on its general machinery (bench/router.sh measures both).
+ *
+ * <p>The request line and headers go out in one write ({@link RequestHead}); the dyno's head is
+ * read into one pooled buffer ({@link ResponseHead}). A response whose whole body came with its
+ * head, the usual case, goes to the client in one gathering write with the head. Any other body is
+ * streamed through Undertow's fixed-length or chunked decoder, never buffered whole, and with the
+ * client's pace setting the dyno's. A connection is reused only when its response ended where its
+ * framing said it would; after a chunked or close-delimited body it is closed.
+ */
+final class DynoForwarder {
+    private static final Logger log = LoggerFactory.getLogger(DynoForwarder.class);
+    private static final OptionMap DYNO_SOCKET = OptionMap.builder()
+            .set(Options.TCP_NODELAY, true)
+            .set(Options.KEEP_ALIVE, true)
+            .getMap();
+
+    private final DynoPools pools;
+
+    DynoForwarder(DynoPools pools) {
+        this.pools = pools;
+    }
+
+    /** Requests this forwarder takes: no body and no upgrade. The rest go to Undertow's proxy. */
+    static boolean takes(HttpServerExchange exchange) {
+        HeaderMap h = exchange.getRequestHeaders();
+        if (h.contains(Headers.TRANSFER_ENCODING) || h.contains(Headers.UPGRADE) || exchange.getRequestMethod().equals(Methods.CONNECT)) {
+            return false;
+        }
+        String length = h.getFirst(Headers.CONTENT_LENGTH);
+        return length == null || length.equals("0");
+    }
+
+    /** Sends the exchange's request to one of its app's dynos; the exchange ends with the dyno's answer or the router's. */
+    void forward(HttpServerExchange exchange, Forwarding f) {
+        Trip trip = new Trip(exchange, f);
+        f.cutOff = trip::cutOff;
+        keepReadInterest(exchange);
+        exchange.dispatch(SameThreadExecutor.INSTANCE, trip::next);
+    }
+
+    /**
+     * Undertow's read listener has just suspended reads on the client's connection, and resumes
+     * them when the exchange completes. With Java's epoll selector that is two {@code epoll_ctl}
+     * calls for every request (the socket leaves epoll, then comes back), more than the rest of
+     * the request's system calls but the reads and writes themselves. Suspending and resuming within
+     * the same turn of the event loop cancel out, so reads are resumed again here, with a listener
+     * that suspends them only if the client really sends something (a pipelined request, or its
+     * close) while its request is at a dyno. What it sent stays unread until the exchange completes.
+     */
+    private static void keepReadInterest(HttpServerExchange exchange) {
+        if (exchange.getConnection() instanceof AbstractServerConnection c && exchange.isInIoThread()) {
+            ConduitStreamSourceChannel client = c.getChannel().getSourceChannel();
+            client.setReadListener(SUSPEND_ON_READ);
+            client.resumeReads();
+        }
+    }
+
+    private static final ChannelListener<ConduitStreamSourceChannel> SUSPEND_ON_READ = ConduitStreamSourceChannel::suspendReads;
+
+    /** One request on its way to a dyno and back. Every method runs on the exchange's IO thread. */
+    private final class Trip implements IoFuture.Notifier<StreamConnection, Void> {
+        private final HttpServerExchange exchange;
+        private final Forwarding f;
+        private final XnioIoThread thread;
+        private final ByteBufferPool buffers;
+        private final DynoWalk walk;
+        private DynoPool pool;
+        private IoFuture<StreamConnection> connecting;
+        private StreamConnection dyno;
+        /** The connection came from the idle pool, so its dyno may have closed it just now. */
+        private boolean reused;
+        private PooledByteBuffer out;
+        private PooledByteBuffer in;
+
+        Trip(HttpServerExchange exchange, Forwarding f) {
+            this.exchange = exchange;
+            this.f = f;
+            this.thread = exchange.getIoThread();
+            this.buffers = exchange.getConnection().getByteBufferPool();
+            this.walk = new DynoWalk(f.route, pools);
+        }
+
+        // ---- connecting ---------------------------------------------------------------------------------
+
+        /** Tries the next dyno in the walk: an idle connection to it if there is one, else a new one. */
+        void next() {
+            if (f.error != null) {
+                return; // timed out meanwhile: answered
+            }
+            int index = walk.next();
+            if (index < 0) {
+                fail(RouterError.CONNECTION_REFUSED, null);
+                return;
+            }
+            pool = f.route.pool(index, pools);
+            f.dyno = pool.backend();
+            f.connectStartNanos = System.nanoTime();
+            StreamConnection idle = pool.idle(thread).take();
+            if (idle != null) {
+                reused = true;
+                connected(idle);
+                return;
+            }
+            reused = false;
+            connecting = thread.openStreamConnection(pool.address(), this::opened, DYNO_SOCKET);
+            connecting.addNotifier(this, null);
+        }
+
+        private void opened(StreamConnection connection) {
+            connecting = null;
+            if (f.error != null) {
+                IoUtils.safeClose(connection); // timed out while connecting
+                return;
+            }
+            pool.connected();
+            connected(connection);
+        }
+
+        /** The connect's outcome; only a failure matters here (success arrives at {@link #opened}). */
+        @Override
+        public void notify(IoFuture<? extends StreamConnection> future, Void ignored) {
+            if (future.getStatus() != IoFuture.Status.FAILED || f.error != null) {
+                return;
+            }
+            connecting = null;
+            log.debug("{}: connect failed: {}", f.dyno, future.getException().toString());
+            pool.connectFailed();
+            next();
+        }
+
+        // ---- the request -------------------------------------------------------------------------------
+
+        private void connected(StreamConnection connection) {
+            dyno = connection;
+            f.connectedNanos = System.nanoTime();
+            out = buffers.allocate();
+            ByteBuffer head = out.getBuffer();
+            if (!RequestHead.write(exchange, head)) {
+                out.close();
+                out = null;
+                head = ByteBuffer.allocate(RequestHead.upperBound(exchange)); // headers past 16 KiB: rare, and fine on the heap
+                RequestHead.write(exchange, head);
+            }
+            head.flip();
+            ConduitStreamSourceChannel source = dyno.getSourceChannel();
+            source.setReadListener(this::readHead);
+            source.resumeReads(); // already resumed on a reused connection: no epoll change
+            writeHead(dyno.getSinkChannel(), head);
+        }
+
+        private void writeHead(ConduitStreamSinkChannel sink, ByteBuffer head) {
+            try {
+                while (head.hasRemaining() && sink.write(head) > 0) {
+                    // the dyno's socket buffer takes a head at once unless it is not reading at all
+                }
+            } catch (IOException e) {
+                fail(RouterError.CLOSED_WITHOUT_RESPONSE, e);
+                return;
+            }
+            if (head.hasRemaining()) {
+                sink.setWriteListener(s -> writeHead(s, head));
+                sink.resumeWrites();
+                return;
+            }
+            sink.suspendWrites();
+            releaseOut();
+        }
+
+        // ---- the response ------------------------------------------------------------------------------
+
+        private void readHead(ConduitStreamSourceChannel source) {
+            if (in == null) {
+                in = buffers.allocate();
+            }
+            ByteBuffer buf = in.getBuffer();
+            int n;
+            try {
+                n = source.read(buf);
+            } catch (IOException e) {
+                fail(RouterError.CLOSED_WITHOUT_RESPONSE, e);
+                return;
+            }
+            if (n == 0) {
+                return;
+            }
+            if (n < 0) {
+                fail(RouterError.CLOSED_WITHOUT_RESPONSE, null);
+                return;
+            }
+            ResponseHead head;
+            try {
+                while ((head = ResponseHead.parse(buf)) != null && head.interim()) {
+                    if (head.status == 101) {
+                        throw new ResponseHead.Malformed("101 Switching Protocols to a request that asked for no upgrade");
+                    }
+                    dropFront(buf, head.length); // 100 Continue, 103 Early Hints: the final answer follows
+                }
+            } catch (ResponseHead.Malformed e) {
+                log.warn("{}: poorly formatted response: {}", f.dyno, e.getMessage());
+                fail(RouterError.BAD_RESPONSE, null);
+                return;
+            }
+            if (head == null) {
+                if (!buf.hasRemaining()) {
+                    log.warn("{}: response head larger than {} bytes", f.dyno, buf.capacity());
+                    fail(RouterError.BAD_RESPONSE, null);
+                }
+                return; // the rest of the head is on its way
+            }
+            respond(source, head, buf);
+        }
+
+        private void respond(ConduitStreamSourceChannel source, ResponseHead head, ByteBuffer buf) {
+            exchange.setStatusCode(head.status);
+            HeaderMap to = exchange.getResponseHeaders();
+            for (long i = head.headers.fastIterateNonEmpty(); i != -1L; i = head.headers.fiNextNonEmpty(i)) {
+                HeaderValues values = head.headers.fiCurrent(i);
+                if (!to.contains(values.getHeaderName())) { // the router's own (X-Request-Id) stand
+                    to.putAll(values.getHeaderName(), values);
+                }
+            }
+            int buffered = buf.position() - head.length;
+            if (ResponseHead.bodiless(head.status, exchange.getRequestMethod().equals(Methods.HEAD))) {
+                releaseIn();
+                letGo(head.keepAlive && buffered == 0);
+                exchange.endExchange();
+                return;
+            }
+            if (!head.chunked && head.contentLength != ResponseHead.UNTIL_CLOSE && buffered >= head.contentLength) {
+                // The whole body is here: the connection is done with, and the client gets head and body in one write.
+                letGo(head.keepAlive && buffered == head.contentLength);
+                ByteBuffer body = buf.duplicate().limit(head.length + (int) head.contentLength).position(head.length);
+                exchange.getResponseSender().send(body, sent);
+                return;
+            }
+            stream(source, head, buf, buffered);
+        }
+
+        /** Sends the body on as it arrives, through Undertow's decoders, at the pace the client takes it. */
+        private void stream(ConduitStreamSourceChannel source, ResponseHead head, ByteBuffer buf, int buffered) {
+            StreamSourceConduit socket = source.getConduit();
+            PushBackStreamSourceConduit pushBack = new PushBackStreamSourceConduit(socket);
+            if (buffered > 0) {
+                buf.limit(buf.position()).position(head.length);
+                pushBack.pushBack(new PooledAdaptor(in));
+            } else {
+                in.close();
+            }
+            in = null;
+            boolean reusable;
+            if (head.chunked) {
+                // The decoder may read past the last chunk into its push-back, which is dropped with it: the connection goes.
+                source.setConduit(new ChunkedStreamSourceConduit(pushBack, pushBack, buffers, c -> { }, exchange, dyno));
+                reusable = false;
+            } else if (head.contentLength != ResponseHead.UNTIL_CLOSE) {
+                source.setConduit(new FixedLengthStreamSourceConduit(pushBack, head.contentLength, c -> { })); // never reads past the end
+                reusable = head.keepAlive;
+            } else {
+                source.setConduit(pushBack); // until the dyno closes
+                reusable = false;
+            }
+            // Called once the body's last byte was read and handed to the client. (Not a source listener:
+            // a finished fixed-length conduit swallows the wakeup that would call it.)
+            ChannelListener<StreamSinkChannel> endResponse = ChannelListeners.writeShutdownChannelListener(
+                    ChannelListeners.flushingChannelListener(DynoForwarder::flushed, ChannelListeners.closingChannelExceptionHandler()),
+                    ChannelListeners.closingChannelExceptionHandler());
+            ChannelListener<StreamSinkChannel> bodyDone = sink -> {
+                source.setConduit(socket);
+                letGo(reusable);
+                endResponse.handleEvent(sink);
+            };
+            ChannelExceptionHandler<StreamSourceChannel> dynoFailed = (s, e) -> {
+                log.debug("{}: connection failed during the response body: {}", f.dyno, e.toString());
+                letGo(false);
+                IoUtils.safeClose(exchange.getConnection()); // a cut-short body must not look complete
+            };
+            ChannelExceptionHandler<StreamSinkChannel> clientFailed = (s, e) -> {
+                letGo(false);
+                IoUtils.safeClose(exchange.getConnection());
+            };
+            Transfer.initiateTransfer(source, exchange.getResponseChannel(), null, bodyDone,
+                    dynoFailed, clientFailed, buffers);
+        }
+
+        /** The response went out with its whole body (or the client went away meanwhile). */
+        private final IoCallback sent = new IoCallback() {
+            @Override
+            public void onComplete(HttpServerExchange e, Sender sender) {
+                releaseIn();
+                IoCallback.END_EXCHANGE.onComplete(e, sender);
+            }
+
+            @Override
+            public void onException(HttpServerExchange e, Sender sender, IOException failure) {
+                releaseIn();
+                IoCallback.END_EXCHANGE.onException(e, sender, failure);
+            }
+        };
+
+        // ---- the end -----------------------------------------------------------------------------------
+
+        /** The dyno timeout fired before the dyno began its answer: the connection goes, and the client gets H12. */
+        void cutOff() {
+            if (connecting != null) {
+                connecting.cancel();
+                connecting = null;
+            }
+            letGo(false);
+            releaseOut();
+            releaseIn();
+            if (exchange.isResponseChannelAvailable()) {
+                ErrorPage.send(exchange, RouterError.TIMEOUT);
+            }
+        }
+
+        /**
+         * No answer from the dyno: the router answers instead. A request that may have reached the
+         * dyno is never sent again, so this ends the request even when other dynos are up.
+         */
+        private void fail(RouterError error, IOException cause) {
+            if (cause != null) {
+                log.debug("{}: {}{}", f.dyno, cause.toString(), reused ? " (on a reused connection)" : "");
+            }
+            letGo(false);
+            releaseOut();
+            releaseIn();
+            if (f.error == null) {
+                f.error = error;
+            }
+            if (exchange.isResponseChannelAvailable()) {
+                ErrorPage.send(exchange, f.error);
+            } else {
+                IoUtils.safeClose(exchange.getConnection());
+            }
+        }
+
+        /** Parks the dyno connection for the next request, or closes it. */
+        private void letGo(boolean reusable) {
+            StreamConnection c = dyno;
+            if (c == null) {
+                return;
+            }
+            dyno = null;
+            if (reusable && f.error == null) {
+                pool.idle(thread).park(c);
+            } else {
+                IoUtils.safeClose(c);
+            }
+        }
+
+        private void releaseOut() {
+            if (out != null) {
+                out.close();
+                out = null;
+            }
+        }
+
+        private void releaseIn() {
+            if (in != null) {
+                in.close();
+                in = null;
+            }
+        }
+    }
+
+    /** Moves what follows the first {@code n} bytes to the front of the buffer. */
+    private static void dropFront(ByteBuffer buf, int n) {
+        buf.limit(buf.position()).position(n);
+        buf.compact();
+    }
+
+    private static void flushed(StreamSinkChannel channel) {
+        channel.suspendWrites();
+        channel.getWriteSetter().set(null);
+    }
+}
