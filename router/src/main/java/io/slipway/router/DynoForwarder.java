@@ -39,8 +39,9 @@ import org.xnio.conduits.StreamSourceConduit;
  * Forwards requests without a body, the bulk of an app's traffic, to a dyno over keep-alive
  * connections of the router's own, on the IO thread that read the request. A request costs four
  * system calls here, as in nginx: read it, write it to the dyno, read the answer, write the answer.
- * Undertow's proxy, which the router keeps for requests with a body and for upgrades, spends
- * about a third more CPU per request on its general machinery (bench/router.sh measures both).
+ * Undertow's proxy, which the router keeps for requests with a body and for upgrades, made seven
+ * and spent about a sixth more CPU per request on its general machinery (measured with
+ * bench/router.sh, strace -c and the threads' CPU time; see issue 5).
  *
  * <p>The request line and headers go out in one write ({@link RequestHead}); the dyno's head is
  * read into one pooled buffer ({@link ResponseHead}). A response whose whole body came with its
@@ -83,11 +84,11 @@ final class DynoForwarder {
     /**
      * Undertow's read listener has just suspended reads on the client's connection, and resumes
      * them when the exchange completes. With Java's epoll selector that is two {@code epoll_ctl}
-     * calls for every request (the socket leaves epoll, then comes back), more than the rest of
-     * the request's system calls but the reads and writes themselves. Suspending and resuming within
-     * the same turn of the event loop cancel out, so reads are resumed again here, with a listener
-     * that suspends them only if the client really sends something (a pipelined request, or its
-     * close) while its request is at a dyno. What it sent stays unread until the exchange completes.
+     * calls for every request (the socket leaves epoll, then comes back). Suspending and resuming
+     * within the same turn of the event loop cancel out, so reads are resumed again here, with a
+     * listener that suspends them only if the client really sends something (a pipelined request,
+     * or its close) while its request is at a dyno. What it sent stays unread until the exchange
+     * completes (RoutingTest covers both cases).
      */
     private static void keepReadInterest(HttpServerExchange exchange) {
         if (exchange.getConnection() instanceof AbstractServerConnection c && exchange.isInIoThread()) {

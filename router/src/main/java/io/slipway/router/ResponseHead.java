@@ -61,8 +61,11 @@ final class ResponseHead {
      * its end has not arrived yet. Does not move the buffer's position.
      */
     static ResponseHead parse(ByteBuffer from) throws Malformed {
-        int end = from.position();
-        byte[] buf = new byte[end]; // one bulk copy: byte by byte, a direct buffer checks bounds on every get
+        int end = endOfHead(from, from.position());
+        if (end < 0) {
+            return null;
+        }
+        byte[] buf = new byte[end]; // the head alone (not the body after it), in one bulk copy to parse from
         from.get(0, buf);
         int lineEnd = lineEnd(buf, 0, end);
         if (lineEnd < 0) {
@@ -114,7 +117,15 @@ final class ResponseHead {
                 }
             }
             String name = ascii(buf, pos, colon);
-            String value = ascii(buf, colon + 1, valueEnd).strip();
+            int v = colon + 1;
+            int vEnd = valueEnd;
+            while (v < vEnd && (buf[v] == ' ' || buf[v] == '\t')) {
+                v++;
+            }
+            while (vEnd > v && (buf[vEnd - 1] == ' ' || buf[vEnd - 1] == '\t')) {
+                vEnd--;
+            }
+            String value = ascii(buf, v, vEnd); // without the whitespace around it, in one string
             pos = lineEnd + 1;
 
             if (name.equalsIgnoreCase("Content-Length")) {
@@ -154,6 +165,19 @@ final class ResponseHead {
             close = true;
         }
         return new ResponseHead(status, pos, headers, contentLength, chunked, !close);
+    }
+
+    /** Where the head ends, just past its blank line (CRLF CRLF, or bare LFs), or -1 if it has not arrived. */
+    private static int endOfHead(ByteBuffer buf, int end) {
+        for (int i = 1; i < end; i++) {
+            if (buf.get(i) == '\n') {
+                byte before = buf.get(i - 1);
+                if (before == '\n' || (before == '\r' && i >= 2 && buf.get(i - 2) == '\n')) {
+                    return i + 1;
+                }
+            }
+        }
+        return -1;
     }
 
     /** Headers about one connection, never passed from one side of a proxy to the other. */

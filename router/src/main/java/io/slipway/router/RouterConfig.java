@@ -16,7 +16,8 @@ import java.util.Map;
  * @param timeout  how long a dyno has to start answering before the router gives up with H12
  *                 ({@code SLIPWAY_ROUTER_TIMEOUT}, seconds or a number with ms/s/m)
  * @param ioThreads the event loops that do all the proxying ({@code SLIPWAY_ROUTER_IO_THREADS}); by
- *                 default half the cores, at least one: the router shares its host with the dynos it routes to
+ *                 default one per core, as nginx's {@code worker_processes auto}: an event loop takes CPU only
+ *                 while requests come, and fewer loops would cap every app at what they can carry
  * @param logPort  the controller's UDP port for log lines ({@code SLIPWAY_LOG_PORT}, by default
  *                 {@code SLIPWAY_API_PORT + 1} as the controller has it): request lines go into each
  *                 app's log stream there; 0 writes them to stdout instead ({@code SLIPWAY_ROUTER_LOG=stdout})
@@ -60,7 +61,7 @@ public record RouterConfig(String bind, int port, String domain, RouteDatabase d
     }
 
     static int defaultIoThreads() {
-        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
     public static RouterConfig fromEnv(Map<String, String> env) {

@@ -16,7 +16,7 @@ class RouterConfigTest {
         assertThat(c.port()).isEqualTo(8080);
         assertThat(c.domain()).isEqualTo("localhost");
         assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(c.ioThreads()).isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        assertThat(c.ioThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(c.logPort()).isEqualTo(5051);
         assertThat(c.database().describe()).isEqualTo("the embedded PostgreSQL under " + Path.of("/srv/slipway/postgres"));
     }
