@@ -384,7 +384,7 @@ final class DynoForwarder {
                 return;
             }
             dyno = null;
-            if (reusable && f.error == null) {
+            if (reusable && f.error == null && !pool.closed()) {
                 pool.idle(thread).park(c);
             } else {
                 IoUtils.safeClose(c);

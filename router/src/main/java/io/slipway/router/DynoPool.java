@@ -27,6 +27,7 @@ final class DynoPool implements ConnectionPoolManager {
     private final InetSocketAddress address;
     private final ConcurrentHashMap<XnioIoThread, IdleConnections> idle = new ConcurrentHashMap<>();
     private volatile long outUntil; // System.nanoTime() deadline; 0 = in rotation
+    private volatile boolean closed;
 
     DynoPool(Backend backend, Tuning tuning, OptionMap clientOptions) {
         this.backend = backend;
@@ -64,8 +65,14 @@ final class DynoPool implements ConnectionPoolManager {
     }
 
     void close() {
+        closed = true;
         pool.close();
         idle.values().forEach(IdleConnections::close);
+    }
+
+    /** Closed: the dyno left the routes, so a connection to it that comes free is closed, not parked. */
+    boolean closed() {
+        return closed;
     }
 
     /** A connection could not be made: out of rotation for the cooldown (logged once as it goes out). */
