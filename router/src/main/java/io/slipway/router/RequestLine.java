@@ -13,8 +13,12 @@ import java.net.InetSocketAddress;
 final class RequestLine {
     private RequestLine() {}
 
+    /** Each thread's builder, reused: a line costs one string, not a builder and its array too. */
+    private static final ThreadLocal<StringBuilder> builders = ThreadLocal.withInitial(() -> new StringBuilder(512));
+
     static String format(HttpServerExchange exchange, Forwarding f, long endNanos) {
-        StringBuilder b = new StringBuilder(256);
+        StringBuilder b = builders.get();
+        b.setLength(0);
         if (f.error != null) {
             b.append("at=error code=").append(f.error.code).append(" desc=\"").append(f.error.desc).append("\" ");
         } else {
@@ -60,9 +64,19 @@ final class RequestLine {
         return (String) last[1];
     }
 
+    private static boolean needsEscape(char c) {
+        return c == '"' || c == '\\' || c < 0x20 || c == 0x7f;
+    }
+
     /** Inside quotes: no quote, backslash or control character can break the line apart. */
-    private static void quoted(StringBuilder b, String s) {
-        for (int i = 0; i < s.length(); i++) {
+    static void quoted(StringBuilder b, String s) {
+        int n = s.length();
+        int first = 0;
+        while (first < n && !needsEscape(s.charAt(first))) {
+            first++;
+        }
+        b.append(s, 0, first); // the usual case, the whole string: one copy rather than a char at a time
+        for (int i = first; i < n; i++) {
             char c = s.charAt(i);
             if (c == '"' || c == '\\') {
                 b.append('\\').append(c);
