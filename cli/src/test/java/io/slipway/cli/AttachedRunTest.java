@@ -125,6 +125,9 @@ class AttachedRunTest {
         server.script(run -> {
             run.text();
             run.sendText("{\"dyno\":\"run.2\"}");
+            // Stdin's end comes only after the CLI has said "up": Ctrl-C now is Ctrl-C on a running dyno.
+            // (Fired at once, it could beat the CLI to the dyno message and read as a Ctrl-C before "up".)
+            assertThat(run.binary().channel()).isEqualTo(RunProtocol.STDIN_EOF);
             assertThat(signals.fire("INT")).as("listening for Ctrl-C").isTrue();
             assertThat(run.closed().code()).isEqualTo(1000);
             run.close();
