@@ -348,12 +348,7 @@ final class DynoForwarder {
                 connecting.cancel();
                 connecting = null;
             }
-            letGo(false);
-            releaseOut();
-            releaseIn();
-            if (exchange.isResponseChannelAvailable()) {
-                ErrorPage.send(exchange, RouterError.TIMEOUT);
-            }
+            fail(RouterError.TIMEOUT, null);
         }
 
         /**

@@ -57,22 +57,10 @@ final class RequestGuard implements HttpHandler {
         }
         exchange.putAttachment(HostName.KEY, host);
         HeaderValues connection = headers.get(Headers.CONNECTION);
-        if (connection != null && exchange.isPersistent() && hasCloseToken(connection)) {
+        if (connection != null && exchange.isPersistent() && HopByHop.contains(HopByHop.connectionTokens(connection), "close")) {
             exchange.setPersistent(false); // Undertow sees "close" only when it stands alone
         }
         next.handleRequest(exchange);
-    }
-
-    /** {@code Connection} is a list of tokens (RFC 9110, 7.6.1): {@code close, X-Foo} asks to close too. */
-    private static boolean hasCloseToken(HeaderValues connection) {
-        for (String value : connection) {
-            for (String token : value.split(",")) {
-                if (token.strip().equalsIgnoreCase("close")) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private static boolean isLength(String s) {
@@ -90,7 +78,7 @@ final class RequestGuard implements HttpHandler {
     }
 
     /** The headers as they came on the wire: "Name: value\r\n" each. */
-    private static long headerBytes(HeaderMap headers) {
+    static long headerBytes(HeaderMap headers) {
         long total = 0;
         for (HeaderValues values : headers) {
             int name = values.getHeaderName().length() + 4;

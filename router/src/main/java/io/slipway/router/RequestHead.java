@@ -7,6 +7,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The request line and headers the router sends a dyno, written straight into a buffer: the
@@ -30,6 +31,7 @@ final class RequestHead {
         HeaderMap in = exchange.getRequestHeaders();
         String host = exchange.getHostName();
         HeaderValues connection = in.get(Headers.CONNECTION);
+        List<String> namedByClient = connection == null ? List.of() : HopByHop.connectionTokens(connection);
         try {
             put(out, exchange.getRequestMethod().toString());
             out.put((byte) ' ');
@@ -42,7 +44,8 @@ final class RequestHead {
             for (long i = in.fastIterateNonEmpty(); i != -1L; i = in.fiNextNonEmpty(i)) {
                 HeaderValues values = in.fiCurrent(i);
                 HttpString name = values.getHeaderName();
-                if (replaced(name) || ResponseHead.isHopByHop(name.toString()) || (connection != null && named(connection, name))) {
+                String n = name.toString();
+                if (replaced(name) || HopByHop.is(n) || HopByHop.contains(namedByClient, n)) { // the client's connection's own
                     continue;
                 }
                 for (int v = 0; v < values.size(); v++) {
@@ -65,12 +68,10 @@ final class RequestHead {
 
     /** How many bytes a buffer must have for the head, at most (for the rare head larger than a pooled buffer). */
     static int upperBound(HttpServerExchange exchange) {
-        long n = 512L + exchange.getRequestURI().length() + exchange.getQueryString().length();
-        for (HeaderValues values : exchange.getRequestHeaders()) {
-            for (String v : values) {
-                n += values.getHeaderName().length() + v.length() + 4;
-            }
-        }
+        String host = exchange.getHostName();
+        long n = 512L + exchange.getRequestURI().length() + exchange.getQueryString().length()
+                + RequestGuard.headerBytes(exchange.getRequestHeaders())
+                + 2L * (host == null ? 0 : host.length()); // X-Forwarded-Server and -Host repeat it
         return (int) Math.min(Integer.MAX_VALUE, n);
     }
 
@@ -79,19 +80,6 @@ final class RequestHead {
         return name.equals(Headers.X_FORWARDED_FOR) || name.equals(Headers.X_FORWARDED_PROTO)
                 || name.equals(Headers.X_FORWARDED_HOST) || name.equals(Headers.X_FORWARDED_PORT)
                 || name.equals(Headers.X_FORWARDED_SERVER);
-    }
-
-    /** A header the client's Connection header names is about the client's connection only. */
-    private static boolean named(HeaderValues connection, HttpString name) {
-        String n = name.toString();
-        for (String value : connection) {
-            for (String token : value.split(",")) {
-                if (token.strip().equalsIgnoreCase(n)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private static void header(ByteBuffer out, HttpString name, String value) {

@@ -5,6 +5,8 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A dyno's response line and headers, read from the bytes the router has received so far, and
@@ -67,10 +69,8 @@ final class ResponseHead {
         }
         byte[] buf = new byte[end]; // the head alone (not the body after it), in one bulk copy to parse from
         from.get(0, buf);
+        // Every line below ends within buf: endOfHead found the blank line that ends the last one.
         int lineEnd = lineEnd(buf, 0, end);
-        if (lineEnd < 0) {
-            return null;
-        }
         String statusLine = ascii(buf, 0, trimCr(buf, lineEnd));
         if (statusLine.length() < 12 || !statusLine.startsWith("HTTP/1.") || statusLine.charAt(8) != ' '
                 || (statusLine.length() > 12 && statusLine.charAt(12) != ' ')) {
@@ -90,13 +90,10 @@ final class ResponseHead {
         long contentLength = UNTIL_CLOSE;
         boolean chunked = false;
         boolean close = !http11;
-        String connectionTokens = null;
+        List<String> connectionValues = null;
         int pos = lineEnd + 1;
         while (true) {
             lineEnd = lineEnd(buf, pos, end);
-            if (lineEnd < 0) {
-                return null;
-            }
             int valueEnd = trimCr(buf, lineEnd);
             if (valueEnd == pos) {
                 pos = lineEnd + 1;
@@ -141,19 +138,21 @@ final class ResponseHead {
                 chunked = value.substring(comma + 1).strip().equalsIgnoreCase("chunked");
                 close |= !chunked; // any other final coding runs until the connection closes
             } else if (name.equalsIgnoreCase("Connection")) {
-                connectionTokens = connectionTokens == null ? value : connectionTokens + "," + value;
-            } else if (!isHopByHop(name)) {
+                if (connectionValues == null) {
+                    connectionValues = new ArrayList<>(1);
+                }
+                connectionValues.add(value);
+            } else if (!HopByHop.is(name)) {
                 headers.add(HttpString.tryFromString(name), value);
             }
         }
-        if (connectionTokens != null) {
-            for (String token : connectionTokens.split(",")) {
-                String t = token.strip();
+        if (connectionValues != null) {
+            for (String t : HopByHop.connectionTokens(connectionValues)) {
                 if (t.equalsIgnoreCase("close")) {
                     close = true;
                 } else if (t.equalsIgnoreCase("keep-alive")) {
                     close &= http11; // HTTP/1.0 keeps the connection only when it says so
-                } else if (!t.isEmpty()) {
+                } else {
                     headers.remove(t); // a header the dyno named as its connection's own
                 }
             }
@@ -178,18 +177,6 @@ final class ResponseHead {
             }
         }
         return -1;
-    }
-
-    /** Headers about one connection, never passed from one side of a proxy to the other. */
-    static boolean isHopByHop(String name) {
-        return switch (name.length()) {
-            case 2 -> name.equalsIgnoreCase("TE");
-            case 7 -> name.equalsIgnoreCase("Trailer") || name.equalsIgnoreCase("Upgrade");
-            case 10 -> name.equalsIgnoreCase("Connection") || name.equalsIgnoreCase("Keep-Alive");
-            case 16 -> name.equalsIgnoreCase("Proxy-Connection");
-            case 17 -> name.equalsIgnoreCase("Transfer-Encoding");
-            default -> false;
-        };
     }
 
     private static int lineEnd(byte[] buf, int from, int end) {
