@@ -9,7 +9,6 @@ import io.undertow.io.Sender;
 import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
-import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import io.undertow.util.PooledAdaptor;
@@ -255,13 +254,7 @@ final class DynoForwarder {
 
         private void respond(ConduitStreamSourceChannel source, ResponseHead head, ByteBuffer buf) {
             exchange.setStatusCode(head.status);
-            HeaderMap to = exchange.getResponseHeaders();
-            for (long i = head.headers.fastIterateNonEmpty(); i != -1L; i = head.headers.fiNextNonEmpty(i)) {
-                HeaderValues values = head.headers.fiCurrent(i);
-                if (!to.contains(values.getHeaderName())) { // the router's own (X-Request-Id) stand
-                    to.putAll(values.getHeaderName(), values);
-                }
-            }
+            head.copyTo(exchange.getResponseHeaders());
             int buffered = buf.position() - head.length;
             if (ResponseHead.bodiless(head.status, exchange.getRequestMethod().equals(Methods.HEAD))) {
                 releaseIn();

@@ -1,22 +1,27 @@
 package io.slipway.router;
 
 import io.undertow.util.HeaderMap;
-import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * A dyno's response line and headers, read from the bytes the router has received so far, and
  * what they say about the body that follows: its framing, and whether the connection can carry
- * another request after it. Hop-by-hop headers (RFC 9110, 7.6.1) are left out of {@link #headers}:
- * they describe the dyno's connection, not the client's.
+ * another request after it. Hop-by-hop headers (RFC 9110, 7.6.1) are left out of the headers
+ * {@link #copyTo} passes on: they describe the dyno's connection, not the client's.
  *
  * <p>Parsing is strict where leniency would let a response be read two ways (several different
  * Content-Lengths, folded header lines, a malformed status line): those are a {@link Malformed}
  * response, which the router answers with H17 rather than guessing.
+ *
+ * <p>A dyno sends the same header names in every response, and mostly the same values (its
+ * server name, a content type, a date that changes once a second), so each IO thread keeps the
+ * names it has met, with the last value of each, and a response costs a string only for a value
+ * that changed. Before, reading a head allocated about two kilobytes (bench/router.sh, JFR).
  */
 final class ResponseHead {
     /** The body runs until the dyno closes the connection: no Content-Length, no chunked coding. */
@@ -25,20 +30,26 @@ final class ResponseHead {
     final int status;
     /** Bytes of the head, blank line included: where the body starts in the buffer. */
     final int length;
-    final HeaderMap headers;
     /** The body's length, or {@link #UNTIL_CLOSE}; meaningless when {@link #chunked}. */
     final long contentLength;
     final boolean chunked;
     /** The dyno means to keep the connection open after this response (if its body has an end). */
     final boolean keepAlive;
+    /** The end-to-end headers, in the dyno's order: {@code names[i]: values[i]} for i below {@link #count}. */
+    private final HttpString[] names;
+    private final String[] values;
+    private final int count;
 
-    private ResponseHead(int status, int length, HeaderMap headers, long contentLength, boolean chunked, boolean keepAlive) {
+    private ResponseHead(int status, int length, long contentLength, boolean chunked, boolean keepAlive,
+            HttpString[] names, String[] values, int count) {
         this.status = status;
         this.length = length;
-        this.headers = headers;
         this.contentLength = contentLength;
         this.chunked = chunked;
         this.keepAlive = keepAlive;
+        this.names = names;
+        this.values = values;
+        this.count = count;
     }
 
     /** An interim response (100 Continue, 103 Early Hints): the final one follows it. */
@@ -51,12 +62,161 @@ final class ResponseHead {
         return headRequest || status == 204 || status == 304 || (status >= 100 && status < 200);
     }
 
+    /**
+     * Adds the dyno's end-to-end headers to {@code to}, except those {@code to} already holds: the
+     * router's own (X-Request-Id) stand, with none of the dyno's values beside them.
+     */
+    void copyTo(HeaderMap to) {
+        if (to.size() > 0) {
+            for (int i = 0; i < count; i++) {
+                if (to.contains(names[i])) {
+                    copyAroundOwn(to);
+                    return;
+                }
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            to.add(names[i], values[i]);
+        }
+    }
+
+    /** The rare case of a dyno setting a header the router sets too. */
+    private void copyAroundOwn(HeaderMap to) {
+        HeaderMap own = new HeaderMap();
+        for (int i = 0; i < count; i++) {
+            if (to.contains(names[i]) && !own.contains(names[i])) {
+                own.put(names[i], "");
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            if (!own.contains(names[i])) {
+                to.add(names[i], values[i]);
+            }
+        }
+    }
+
+    /** The end-to-end headers on their own (for tests and log lines). */
+    HeaderMap headers() {
+        HeaderMap h = new HeaderMap();
+        copyTo(h);
+        return h;
+    }
+
     /** A response that cannot be read one way only; the message says how, for the router's log. */
     static final class Malformed extends Exception {
         Malformed(String message) {
             super(message, null, false, false);
         }
     }
+
+    /** What the router does with a header, decided once per name it meets. */
+    private enum Kind { END_TO_END, CONTENT_LENGTH, TRANSFER_ENCODING, CONNECTION, HOP_BY_HOP }
+
+    /** A header name as a dyno sent it, byte for byte, with the last value it had on this thread. */
+    private static final class Name {
+        final byte[] bytes;
+        final HttpString name;
+        final Kind kind;
+        String lastValue;
+
+        Name(byte[] bytes, String name) {
+            this.bytes = bytes;
+            this.name = HttpString.tryFromString(name);
+            this.kind = name.equalsIgnoreCase("Content-Length") ? Kind.CONTENT_LENGTH
+                    : name.equalsIgnoreCase("Transfer-Encoding") ? Kind.TRANSFER_ENCODING
+                    : name.equalsIgnoreCase("Connection") ? Kind.CONNECTION
+                    : HopByHop.is(name) ? Kind.HOP_BY_HOP
+                    : Kind.END_TO_END;
+        }
+    }
+
+    /**
+     * One IO thread's reading state: a copy of the head to parse from, the names met so far (a
+     * fixed table, so a dyno inventing names cannot grow it: a newcomer takes its slot's place),
+     * and the headers of the head being read.
+     */
+    private static final class Reader {
+        static final int NAME_SLOTS = 128;
+        byte[] head = new byte[1024];
+        final Name[] names = new Name[NAME_SLOTS];
+        HttpString[] headerNames = new HttpString[32];
+        String[] headerValues = new String[32];
+        int headers;
+
+        Name name(int from, int to) throws Malformed {
+            int hash = 1;
+            for (int i = from; i < to; i++) {
+                hash = 31 * hash + head[i];
+            }
+            int slot = (hash ^ (hash >>> 7)) & (NAME_SLOTS - 1);
+            Name known = names[slot];
+            if (known != null && Arrays.equals(known.bytes, 0, known.bytes.length, head, from, to)) {
+                return known;
+            }
+            for (int i = from; i < to; i++) {
+                byte c = head[i];
+                if (c <= ' ' || c >= 127) { // (bytes are signed: anything past 127 is below ' ')
+                    throw new Malformed("bad header name: " + printable(ascii(head, from, to)));
+                }
+            }
+            Name met = new Name(Arrays.copyOfRange(head, from, to), ascii(head, from, to));
+            names[slot] = met;
+            return met;
+        }
+
+        /** The value as a string: the one this name had last time when the bytes are the same. */
+        String value(Name name, int from, int to) {
+            String last = name.lastValue;
+            if (last != null && last.length() == to - from) {
+                int i = 0;
+                while (i < to - from && last.charAt(i) == (char) (head[from + i] & 0xff)) {
+                    i++;
+                }
+                if (i == to - from) {
+                    return last;
+                }
+            }
+            String value = ascii(head, from, to);
+            name.lastValue = value;
+            return value;
+        }
+
+        void add(HttpString name, String value) {
+            if (headers == headerNames.length) {
+                headerNames = Arrays.copyOf(headerNames, headers * 2);
+                headerValues = Arrays.copyOf(headerValues, headers * 2);
+            }
+            headerNames[headers] = name;
+            headerValues[headers] = value;
+            headers++;
+        }
+
+        /** Leaves out every header with this name, as Connection asked. */
+        void remove(String name) {
+            int kept = 0;
+            for (int i = 0; i < headers; i++) {
+                if (!headerNames[i].equalToString(name)) {
+                    headerNames[kept] = headerNames[i];
+                    headerValues[kept] = headerValues[i];
+                    kept++;
+                }
+            }
+            Arrays.fill(headerNames, kept, headers, null);
+            Arrays.fill(headerValues, kept, headers, null);
+            headers = kept;
+        }
+
+        ResponseHead done(int status, int length, long contentLength, boolean chunked, boolean keepAlive) {
+            ResponseHead h = new ResponseHead(status, length, contentLength, chunked, keepAlive,
+                    Arrays.copyOf(headerNames, headers), Arrays.copyOf(headerValues, headers), headers);
+            Arrays.fill(headerNames, 0, headers, null);
+            Arrays.fill(headerValues, 0, headers, null);
+            headers = 0;
+            return h;
+        }
+    }
+
+    private static final ThreadLocal<Reader> readers = ThreadLocal.withInitial(Reader::new);
 
     /**
      * The head at the start of {@code from} (bytes {@code 0} to {@code from.position()}), or null when
@@ -67,26 +227,29 @@ final class ResponseHead {
         if (end < 0) {
             return null;
         }
-        byte[] buf = new byte[end]; // the head alone (not the body after it), in one bulk copy to parse from
-        from.get(0, buf);
-        // Every line below ends within buf: endOfHead found the blank line that ends the last one.
+        Reader r = readers.get();
+        if (r.head.length < end) {
+            r.head = new byte[Math.max(end, 2 * r.head.length)];
+        }
+        byte[] buf = r.head;
+        from.get(0, buf, 0, end); // the head alone (not the body after it), in one bulk copy to parse from
+        r.headers = 0;
+        // Every line below ends within the head: endOfHead found the blank line that ends the last one.
         int lineEnd = lineEnd(buf, 0, end);
-        String statusLine = ascii(buf, 0, trimCr(buf, lineEnd));
-        if (statusLine.length() < 12 || !statusLine.startsWith("HTTP/1.") || statusLine.charAt(8) != ' '
-                || (statusLine.length() > 12 && statusLine.charAt(12) != ' ')) {
-            throw new Malformed("bad status line: " + printable(statusLine));
+        int statusEnd = trimCr(buf, lineEnd);
+        if (statusEnd < 12 || !startsWith(buf, HTTP_1) || buf[8] != ' ' || (statusEnd > 12 && buf[12] != ' ')) {
+            throw new Malformed("bad status line: " + printable(ascii(buf, 0, statusEnd)));
         }
-        char minor = statusLine.charAt(7);
+        byte minor = buf[7];
         if (minor != '0' && minor != '1') {
-            throw new Malformed("unsupported protocol: " + printable(statusLine.substring(0, 8)));
+            throw new Malformed("unsupported protocol: " + printable(ascii(buf, 0, 8)));
         }
-        int status = digits(statusLine, 9, 12);
+        int status = (int) digits(buf, 9, 12);
         if (status < 100) {
-            throw new Malformed("bad status code: " + printable(statusLine));
+            throw new Malformed("bad status code: " + printable(ascii(buf, 0, statusEnd)));
         }
         boolean http11 = minor == '1';
 
-        HeaderMap headers = new HeaderMap();
         long contentLength = UNTIL_CLOSE;
         boolean chunked = false;
         boolean close = !http11;
@@ -107,13 +270,7 @@ final class ResponseHead {
             if (colon <= pos) {
                 throw new Malformed("header line without a name: " + printable(ascii(buf, pos, valueEnd)));
             }
-            for (int i = pos; i < colon; i++) {
-                byte c = buf[i];
-                if (c <= ' ' || c >= 127) {
-                    throw new Malformed("bad header name: " + printable(ascii(buf, pos, colon)));
-                }
-            }
-            String name = ascii(buf, pos, colon);
+            Name name = r.name(pos, colon);
             int v = colon + 1;
             int vEnd = valueEnd;
             while (v < vEnd && (buf[v] == ' ' || buf[v] == '\t')) {
@@ -122,28 +279,36 @@ final class ResponseHead {
             while (vEnd > v && (buf[vEnd - 1] == ' ' || buf[vEnd - 1] == '\t')) {
                 vEnd--;
             }
-            String value = ascii(buf, v, vEnd); // without the whitespace around it, in one string
             pos = lineEnd + 1;
 
-            if (name.equalsIgnoreCase("Content-Length")) {
-                long n = isDigits(value) ? Long.parseLong(value) : -2;
-                if (n < 0 || (contentLength != UNTIL_CLOSE && n != contentLength)) {
-                    throw new Malformed("bad or conflicting Content-Length: " + printable(value));
+            switch (name.kind) {
+                case CONTENT_LENGTH -> {
+                    long n = vEnd - v <= 18 ? digits(buf, v, vEnd) : -1;
+                    if (n < 0 || (contentLength != UNTIL_CLOSE && n != contentLength)) {
+                        throw new Malformed("bad or conflicting Content-Length: " + printable(ascii(buf, v, vEnd)));
+                    }
+                    contentLength = n;
+                    r.add(name.name, r.value(name, v, vEnd));
                 }
-                contentLength = n;
-                headers.add(HttpString.tryFromString(name), value);
-            } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
-                // Only the last coding decides the framing; the router passes the body on de-chunked.
-                int comma = value.lastIndexOf(',');
-                chunked = value.substring(comma + 1).strip().equalsIgnoreCase("chunked");
-                close |= !chunked; // any other final coding runs until the connection closes
-            } else if (name.equalsIgnoreCase("Connection")) {
-                if (connectionValues == null) {
-                    connectionValues = new ArrayList<>(1);
+                case TRANSFER_ENCODING -> {
+                    // Only the last coding decides the framing; the router passes the body on de-chunked.
+                    int lastFrom = v;
+                    for (int i = v; i < vEnd; i++) {
+                        if (buf[i] == ',') {
+                            lastFrom = i + 1;
+                        }
+                    }
+                    chunked = ascii(buf, lastFrom, vEnd).strip().equalsIgnoreCase("chunked");
+                    close |= !chunked; // any other final coding runs until the connection closes
                 }
-                connectionValues.add(value);
-            } else if (!HopByHop.is(name)) {
-                headers.add(HttpString.tryFromString(name), value);
+                case CONNECTION -> {
+                    if (connectionValues == null) {
+                        connectionValues = new ArrayList<>(1);
+                    }
+                    connectionValues.add(ascii(buf, v, vEnd));
+                }
+                case HOP_BY_HOP -> { }
+                case END_TO_END -> r.add(name.name, r.value(name, v, vEnd));
             }
         }
         if (connectionValues != null) {
@@ -153,18 +318,20 @@ final class ResponseHead {
                 } else if (t.equalsIgnoreCase("keep-alive")) {
                     close &= http11; // HTTP/1.0 keeps the connection only when it says so
                 } else {
-                    headers.remove(t); // a header the dyno named as its connection's own
+                    r.remove(t); // a header the dyno named as its connection's own
                 }
             }
         }
         if (chunked && contentLength != UNTIL_CLOSE) {
             // Both framings at once (RFC 9112, 6.3): chunked wins, and the connection is not trusted again.
-            headers.remove(Headers.CONTENT_LENGTH);
+            r.remove("Content-Length");
             contentLength = UNTIL_CLOSE;
             close = true;
         }
-        return new ResponseHead(status, pos, headers, contentLength, chunked, !close);
+        return r.done(status, pos, contentLength, chunked, !close);
     }
+
+    private static final byte[] HTTP_1 = "HTTP/1.".getBytes(StandardCharsets.US_ASCII);
 
     /** Where the head ends, just past its blank line (CRLF CRLF, or bare LFs), or -1 if it has not arrived. */
     private static int endOfHead(ByteBuffer buf, int end) {
@@ -201,28 +368,24 @@ final class ResponseHead {
         return new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
-    private static int digits(String s, int from, int to) {
-        int n = 0;
+    private static boolean startsWith(byte[] buf, byte[] prefix) {
+        return Arrays.equals(buf, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    /** The decimal number in {@code buf[from, to)}, or -1 if that is empty or holds anything but digits. */
+    private static long digits(byte[] buf, int from, int to) {
+        if (from == to) {
+            return -1;
+        }
+        long n = 0;
         for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
+            byte c = buf[i];
             if (c < '0' || c > '9') {
                 return -1;
             }
             n = n * 10 + (c - '0');
         }
         return n;
-    }
-
-    private static boolean isDigits(String s) {
-        if (s.isEmpty() || s.length() > 18) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** For log lines: at most 80 characters, control characters shown as '?'. */
