@@ -36,12 +36,17 @@ final class DatagramLines implements AsyncRequestLog.Output {
         }
     }
 
+    private String app;
+    private byte[] prefix;
+
     @Override
-    public void write(AsyncRequestLog.Line l) {
-        byte[] head = (l.app() + " " + PROCESS + " ").getBytes(StandardCharsets.UTF_8);
-        byte[] body = l.text().getBytes(StandardCharsets.UTF_8); // RequestLine never contains a line break
+    public void write(long epochMillis, String app, byte[] text, int from, int to) {
+        if (!app.equals(this.app)) {
+            this.app = app;
+            this.prefix = (app + " " + PROCESS + " ").getBytes(StandardCharsets.UTF_8);
+        }
         datagram.clear();
-        datagram.put(head).put(body, 0, Math.min(body.length, MAX_TEXT_BYTES)).flip();
+        datagram.put(prefix).put(text, from, Math.min(to - from, MAX_TEXT_BYTES)).flip(); // a line never holds a line break
         try {
             if (channel.write(datagram) > 0) {
                 return;

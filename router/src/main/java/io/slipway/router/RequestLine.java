@@ -13,27 +13,24 @@ import java.net.InetSocketAddress;
 final class RequestLine {
     private RequestLine() {}
 
-    /** Each thread's builder, reused: a line costs one string, not a builder and its array too. */
-    private static final ThreadLocal<StringBuilder> builders = ThreadLocal.withInitial(() -> new StringBuilder(512));
+    /** Each thread's line, reused: formatting a line allocates nothing. */
+    private static final ThreadLocal<LineBuffer> lines = ThreadLocal.withInitial(() -> new LineBuffer(512));
 
-    static String format(HttpServerExchange exchange, Forwarding f, long endNanos) {
-        StringBuilder b = builders.get();
-        b.setLength(0);
+    /** The line for a finished exchange, in this thread's buffer: valid until the thread formats its next one. */
+    static LineBuffer format(HttpServerExchange exchange, Forwarding f, long endNanos) {
+        LineBuffer b = lines.get().clear();
         if (f.error != null) {
             b.append("at=error code=").append(f.error.code).append(" desc=\"").append(f.error.desc).append("\" ");
         } else {
             b.append("at=info ");
         }
-        b.append("method=").append(exchange.getRequestMethod());
-        b.append(" path=\"");
-        quoted(b, exchange.getRequestURI());
+        b.append("method=").append(exchange.getRequestMethod().toString());
+        b.append(" path=\"").quoted(exchange.getRequestURI());
         String qs = exchange.getQueryString();
         if (qs != null && !qs.isEmpty()) {
-            b.append('?');
-            quoted(b, qs);
+            b.append('?').quoted(qs);
         }
-        b.append("\" host=");
-        quoted(b, String.valueOf(exchange.getRequestHeaders().getFirst(Headers.HOST)));
+        b.append("\" host=").quoted(String.valueOf(exchange.getRequestHeaders().getFirst(Headers.HOST)));
         b.append(" request_id=").append(f.requestId);
         b.append(" fwd=\"").append(clientAddress(exchange)).append('"');
         b.append(" dyno=").append(f.dyno != null ? f.dyno.name() : "");
@@ -42,7 +39,7 @@ final class RequestLine {
         b.append(" status=").append(exchange.getStatusCode());
         b.append(" bytes=").append(exchange.getResponseBytesSent());
         b.append(" protocol=").append(exchange.getRequestScheme());
-        return b.toString();
+        return b;
     }
 
     /** The last address formatted on this thread: a keep-alive connection's requests share one InetAddress. */
@@ -62,29 +59,5 @@ final class RequestLine {
             last[1] = a.getAddress().getHostAddress();
         }
         return (String) last[1];
-    }
-
-    private static boolean needsEscape(char c) {
-        return c == '"' || c == '\\' || c < 0x20 || c == 0x7f;
-    }
-
-    /** Inside quotes: no quote, backslash or control character can break the line apart. */
-    static void quoted(StringBuilder b, String s) {
-        int n = s.length();
-        int first = 0;
-        while (first < n && !needsEscape(s.charAt(first))) {
-            first++;
-        }
-        b.append(s, 0, first); // the usual case, the whole string: one copy rather than a char at a time
-        for (int i = first; i < n; i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20 || c == 0x7f) {
-                b.append(String.format("\\x%02x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
     }
 }

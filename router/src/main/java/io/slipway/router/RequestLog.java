@@ -6,8 +6,11 @@ package io.slipway.router;
  * {@link AsyncRequestLog}; tests capture them.
  */
 public interface RequestLog {
-    /** A line for {@code app}; must not block the IO thread that calls it. */
-    void log(String app, String line);
+    /**
+     * A line for {@code app}; must not block the IO thread that calls it. The line's buffer is the
+     * caller's and is reused once this returns: what is kept must be copied.
+     */
+    void log(String app, LineBuffer line);
 
     RequestLog NONE = (app, line) -> {};
 }

@@ -12,10 +12,14 @@ import java.time.Instant;
  * without a controller to send them to. One write per batch, so lines stay whole in a shared file.
  */
 final class StdoutLines implements AsyncRequestLog.Output {
+    private static final byte[] ROUTER_APP = " router app=".getBytes(StandardCharsets.US_ASCII);
     private final OutputStream out;
-    private final StringBuilder text = new StringBuilder(256 * 1024);
+    private final byte[] text = new byte[256 * 1024];
+    private int length;
     private long stampMillis = -1;
-    private String stamp = "";
+    private byte[] stamp = new byte[0];
+    private String app;
+    private byte[] appBytes;
 
     StdoutLines() {
         this(new FileOutputStream(FileDescriptor.out));
@@ -26,27 +30,48 @@ final class StdoutLines implements AsyncRequestLog.Output {
     }
 
     @Override
-    public void write(AsyncRequestLog.Line l) throws IOException {
-        if (l.epochMillis() != stampMillis) { // dozens of lines share a millisecond under load
-            stampMillis = l.epochMillis();
-            stamp = Instant.ofEpochMilli(stampMillis).toString();
+    public void write(long epochMillis, String app, byte[] line, int from, int to) throws IOException {
+        if (epochMillis != stampMillis) { // dozens of lines share a millisecond under load
+            stampMillis = epochMillis;
+            stamp = Instant.ofEpochMilli(epochMillis).toString().getBytes(StandardCharsets.US_ASCII);
         }
-        text.append(stamp).append(" router app=").append(l.app()).append(' ').append(l.text()).append('\n');
-        if (text.length() > 200 * 1024) {
+        if (!app.equals(this.app)) { // and an app, mostly
+            this.app = app;
+            this.appBytes = app.getBytes(StandardCharsets.UTF_8);
+        }
+        put(stamp, 0, stamp.length);
+        put(ROUTER_APP, 0, ROUTER_APP.length);
+        put(appBytes, 0, appBytes.length);
+        put(SPACE, 0, 1);
+        put(line, from, to - from);
+        put(NEWLINE, 0, 1);
+    }
+
+    private static final byte[] SPACE = {' '};
+    private static final byte[] NEWLINE = {'\n'};
+
+    private void put(byte[] b, int from, int n) throws IOException {
+        if (length + n > text.length) {
             flush();
+            if (n > text.length) {
+                out.write(b, from, n); // a line longer than the buffer: its parts stay in order, in one batch
+                return;
+            }
         }
+        System.arraycopy(b, from, text, length, n);
+        length += n;
     }
 
     @Override
     public void flush() throws IOException {
-        if (text.isEmpty()) {
+        if (length == 0) {
             return;
         }
         try {
-            out.write(text.toString().getBytes(StandardCharsets.UTF_8));
+            out.write(text, 0, length);
             out.flush();
         } finally {
-            text.setLength(0);
+            length = 0;
         }
     }
 

@@ -7,9 +7,7 @@ import org.junit.jupiter.api.Test;
 /** Values inside a log line's quotes cannot end the quotes or the line. */
 class RequestLineTest {
     static String quoted(String s) {
-        StringBuilder b = new StringBuilder("path=\"");
-        RequestLine.quoted(b, s);
-        return b.append('"').toString();
+        return new LineBuffer(4).append("path=\"").quoted(s).append('"').toString();
     }
 
     @Test

@@ -87,11 +87,33 @@ class RequestLogDeliveryTest {
     void onStdoutEachLineCarriesTheTimeAndTheApp() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (AsyncRequestLog log = new AsyncRequestLog(new StdoutLines(out))) {
-            log.log("shop", "at=info method=GET path=\"/\" status=200");
-            log.log("blog", "at=error code=H14 desc=\"No web dynos running\" status=503");
+            log.log("shop", new LineBuffer(16).append("at=info method=GET path=\"/\" status=200"));
+            log.log("blog", new LineBuffer(16).append("at=error code=H14 desc=\"No web dynos running\" status=503"));
         }
         assertThat(out.toString(StandardCharsets.UTF_8).lines().toList()).satisfiesExactly(
                 l -> assertThat(l).matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z router app=shop at=info method=GET path=\"/\" status=200"),
                 l -> assertThat(l).endsWith(" router app=blog at=error code=H14 desc=\"No web dynos running\" status=503"));
+    }
+
+    @Test
+    void onStdoutManyLinesStayWholeAndInOrderAcrossFlushes() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String longPath = "/p".repeat(200_000); // longer than the output's buffer: written in parts, still one line
+        try (AsyncRequestLog log = new AsyncRequestLog(new StdoutLines(out))) {
+            for (int i = 0; i < 30_000; i++) {
+                if (i > 0 && i % 10_000 == 0) { // a wave at a time: one batch holds at most MAX_BATCH lines
+                    int written = i;
+                    await().atMost(Duration.ofSeconds(10)).until(() -> out.toString(StandardCharsets.UTF_8).lines().count() == written);
+                }
+                log.log(i % 2 == 0 ? "shop" : "blog", new LineBuffer(16).append("at=info n=").append(i).append(" path=\"")
+                        .quoted(i == 12_345 ? longPath : "/x".repeat(i % 50)).append('"'));
+            }
+        }
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSize(30_000);
+        for (int i = 0; i < 30_000; i++) {
+            assertThat(lines.get(i)).endsWith(" router app=" + (i % 2 == 0 ? "shop" : "blog") + " at=info n=" + i
+                    + " path=\"" + (i == 12_345 ? longPath : "/x".repeat(i % 50)) + "\"");
+        }
     }
 }

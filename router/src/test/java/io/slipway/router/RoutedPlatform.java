@@ -163,8 +163,8 @@ final class RoutedPlatform implements AutoCloseable {
         final List<Line> lines = new CopyOnWriteArrayList<>();
 
         @Override
-        public void log(String app, String line) {
-            lines.add(new Line(app, line));
+        public void log(String app, LineBuffer line) {
+            lines.add(new Line(app, line.toString()));
         }
 
         List<String> of(String app) {
