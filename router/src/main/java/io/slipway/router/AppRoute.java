@@ -53,7 +53,11 @@ final class AppRoute implements ProxyClient.ProxyTarget {
 
     /** Where round robin starts for the next request. */
     int nextStart() {
-        return Math.floorMod(next.getAndIncrement(), Math.max(1, backends.size()));
+        int n = backends.size();
+        if (n <= 1) {
+            return 0; // no shared counter to bump: with one dyno, each request would move its cache line between cores for nothing
+        }
+        return Math.floorMod(next.getAndIncrement(), n);
     }
 
     /** Why this app cannot take a request now, or null when it has a dyno to send it to. */

@@ -12,6 +12,23 @@ record HostName(String name) {
         return exchange.getAttachment(KEY);
     }
 
+    /** Each thread's last header and what it made of it: a keep-alive client sends the same Host every time. */
+    private static final ThreadLocal<Object[]> last = ThreadLocal.withInitial(() -> new Object[2]);
+
+    /** {@link #parse}, reusing this thread's last answer when the header is the same. */
+    static HostName of(String header) {
+        Object[] l = last.get();
+        if (header != null && header.equals(l[0])) {
+            return (HostName) l[1];
+        }
+        HostName host = parse(header);
+        if (host != null) {
+            l[0] = header;
+            l[1] = host;
+        }
+        return host;
+    }
+
     /** The host without port, lower-cased; null when the header is missing or not a host name (with an optional port). */
     static HostName parse(String header) {
         if (header == null) {

@@ -50,7 +50,7 @@ final class RequestGuard implements HttpHandler {
                     "The request's headers are larger than " + maxHeaderBytes / 1024 + " KiB, so it was not passed on to any app.");
             return;
         }
-        HostName host = HostName.parse(headers.getFirst(Headers.HOST));
+        HostName host = HostName.of(headers.getFirst(Headers.HOST));
         if (host == null) {
             ErrorPage.send(exchange, RouterError.BAD_REQUEST, "The request has no valid Host header.");
             return;
@@ -80,10 +80,11 @@ final class RequestGuard implements HttpHandler {
     /** The headers as they came on the wire: "Name: value\r\n" each. */
     static long headerBytes(HeaderMap headers) {
         long total = 0;
-        for (HeaderValues values : headers) {
+        for (long i = headers.fastIterateNonEmpty(); i != -1L; i = headers.fiNextNonEmpty(i)) { // no iterator per header
+            HeaderValues values = headers.fiCurrent(i);
             int name = values.getHeaderName().length() + 4;
-            for (String v : values) {
-                total += name + v.length();
+            for (int v = 0; v < values.size(); v++) {
+                total += name + values.get(v).length();
             }
         }
         return total;

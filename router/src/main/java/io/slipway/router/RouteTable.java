@@ -27,12 +27,24 @@ final class RouteTable {
         if (s == null) {
             return null;
         }
+        Object[] l = lastLookup.get();
+        if (l[0] == s && l[1] == host && l[3] == domain) { // the same routes and the same (per-thread cached) host as this thread's last request
+            return (AppRoute) l[2];
+        }
         String app = s.hosts.get(host.name());
         if (app == null) {
             app = host.appUnder(domain);
         }
-        return app == null ? null : s.apps.get(app);
+        AppRoute route = app == null ? null : s.apps.get(app);
+        l[0] = s;
+        l[1] = host;
+        l[2] = route;
+        l[3] = domain;
+        return route;
     }
+
+    /** Each thread's last lookup: snapshot, host, route, domain. */
+    private final ThreadLocal<Object[]> lastLookup = ThreadLocal.withInitial(() -> new Object[4]);
 
     Collection<AppRoute> apps() {
         Snapshot s = snapshot;
