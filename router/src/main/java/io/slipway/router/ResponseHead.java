@@ -117,6 +117,8 @@ final class ResponseHead {
         final byte[] bytes;
         final HttpString name;
         final Kind kind;
+        /** The last value this name had, as bytes (compared at once) and as the string passed on. */
+        byte[] lastBytes;
         String lastValue;
 
         Name(byte[] bytes, String name) {
@@ -137,7 +139,7 @@ final class ResponseHead {
      */
     private static final class Reader {
         static final int NAME_SLOTS = 128;
-        byte[] head = new byte[1024];
+        byte[] head = new byte[4096];
         final Name[] names = new Name[NAME_SLOTS];
         HttpString[] headerNames = new HttpString[32];
         String[] headerValues = new String[32];
@@ -166,19 +168,13 @@ final class ResponseHead {
 
         /** The value as a string: the one this name had last time when the bytes are the same. */
         String value(Name name, int from, int to) {
-            String last = name.lastValue;
-            if (last != null && last.length() == to - from) {
-                int i = 0;
-                while (i < to - from && last.charAt(i) == (char) (head[from + i] & 0xff)) {
-                    i++;
-                }
-                if (i == to - from) {
-                    return last;
-                }
+            byte[] last = name.lastBytes;
+            if (last != null && Arrays.equals(last, 0, last.length, head, from, to)) {
+                return name.lastValue;
             }
-            String value = ascii(head, from, to);
-            name.lastValue = value;
-            return value;
+            name.lastBytes = Arrays.copyOfRange(head, from, to);
+            name.lastValue = ascii(head, from, to);
+            return name.lastValue;
         }
 
         void add(HttpString name, String value) {
@@ -223,16 +219,17 @@ final class ResponseHead {
      * its end has not arrived yet. Does not move the buffer's position.
      */
     static ResponseHead parse(ByteBuffer from) throws Malformed {
-        int end = endOfHead(from, from.position());
+        Reader r = readers.get();
+        int received = from.position();
+        if (r.head.length < received) {
+            r.head = new byte[Math.max(received, 2 * r.head.length)];
+        }
+        byte[] buf = r.head;
+        from.get(0, buf, 0, received); // one bulk copy into this thread's array, which is quicker to search than the buffer
+        int end = endOfHead(buf, received);
         if (end < 0) {
             return null;
         }
-        Reader r = readers.get();
-        if (r.head.length < end) {
-            r.head = new byte[Math.max(end, 2 * r.head.length)];
-        }
-        byte[] buf = r.head;
-        from.get(0, buf, 0, end); // the head alone (not the body after it), in one bulk copy to parse from
         r.headers = 0;
         // Every line below ends within the head: endOfHead found the blank line that ends the last one.
         int lineEnd = lineEnd(buf, 0, end);
@@ -334,11 +331,11 @@ final class ResponseHead {
     private static final byte[] HTTP_1 = "HTTP/1.".getBytes(StandardCharsets.US_ASCII);
 
     /** Where the head ends, just past its blank line (CRLF CRLF, or bare LFs), or -1 if it has not arrived. */
-    private static int endOfHead(ByteBuffer buf, int end) {
+    private static int endOfHead(byte[] buf, int end) {
         for (int i = 1; i < end; i++) {
-            if (buf.get(i) == '\n') {
-                byte before = buf.get(i - 1);
-                if (before == '\n' || (before == '\r' && i >= 2 && buf.get(i - 2) == '\n')) {
+            if (buf[i] == '\n') {
+                byte before = buf[i - 1];
+                if (before == '\n' || (before == '\r' && i >= 2 && buf[i - 2] == '\n')) {
                     return i + 1;
                 }
             }
