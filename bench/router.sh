@@ -11,13 +11,14 @@
 # Everything listens on 127.0.0.1 only, every load is bounded (wrk -t2 -c64 for 15 s after a 20 s
 # warm-up of each, all fixed), and everything this script starts is stopped again when it exits.
 #
-# Environment: BENCH_DURATION (15), BENCH_WARMUP (20: the router's JIT needs it to reach its steady state), BENCH_CONNECTIONS (64), BENCH_THREADS (2),
+# Environment: BENCH_DURATION (15), BENCH_WARMUP (40: the router keeps gaining for about a minute under load as C2
+# compiles and inlines its request path, and the figures are for a router that has been up a while), BENCH_CONNECTIONS (64), BENCH_THREADS (2),
 # BENCH_ROUNDS (3: the three targets are measured in turn this many times; each target's best requests/s
 # and best p99 count, so a neighbour's burst of CPU in one round does not decide the comparison),
 # JAVA_OPTS (extra flags for the platform's JVMs, passed through to ./slipway, e.g. to try router flags).
 set -euo pipefail
 
-readonly DURATION=${BENCH_DURATION:-15} WARMUP=${BENCH_WARMUP:-20}
+readonly DURATION=${BENCH_DURATION:-15} WARMUP=${BENCH_WARMUP:-40}
 readonly CONNECTIONS=${BENCH_CONNECTIONS:-64} THREADS=${BENCH_THREADS:-2} ROUNDS=${BENCH_ROUNDS:-3}
 readonly APP=benchapp
 
