@@ -16,7 +16,7 @@ record HostName(String name) {
     private static final ThreadLocal<Object[]> last = ThreadLocal.withInitial(() -> new Object[2]);
 
     /** {@link #parse}, reusing this thread's last answer when the header is the same. */
-    static HostName of(String header) {
+    static HostName parseReusing(String header) {
         Object[] l = last.get();
         if (header != null && header.equals(l[0])) {
             return (HostName) l[1];

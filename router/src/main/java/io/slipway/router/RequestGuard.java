@@ -50,7 +50,7 @@ final class RequestGuard implements HttpHandler {
                     "The request's headers are larger than " + maxHeaderBytes / 1024 + " KiB, so it was not passed on to any app.");
             return;
         }
-        HostName host = HostName.of(headers.getFirst(Headers.HOST));
+        HostName host = HostName.parseReusing(headers.getFirst(Headers.HOST));
         if (host == null) {
             ErrorPage.send(exchange, RouterError.BAD_REQUEST, "The request has no valid Host header.");
             return;

@@ -35,13 +35,12 @@ final class ResponseHead {
     final boolean chunked;
     /** The dyno means to keep the connection open after this response (if its body has an end). */
     final boolean keepAlive;
-    /** The end-to-end headers, in the dyno's order: {@code names[i]: values[i]} for i below {@link #count}. */
+    /** The end-to-end headers, in the dyno's order: {@code names[i]: values[i]}. */
     private final HttpString[] names;
     private final String[] values;
-    private final int count;
 
     private ResponseHead(int status, int length, long contentLength, boolean chunked, boolean keepAlive,
-            HttpString[] names, String[] values, int count) {
+            HttpString[] names, String[] values) {
         this.status = status;
         this.length = length;
         this.contentLength = contentLength;
@@ -49,7 +48,6 @@ final class ResponseHead {
         this.keepAlive = keepAlive;
         this.names = names;
         this.values = values;
-        this.count = count;
     }
 
     /** An interim response (100 Continue, 103 Early Hints): the final one follows it. */
@@ -68,14 +66,14 @@ final class ResponseHead {
      */
     void copyTo(HeaderMap to) {
         if (to.size() > 0) {
-            for (int i = 0; i < count; i++) {
+            for (int i = 0; i < names.length; i++) {
                 if (to.contains(names[i])) {
                     copyAroundOwn(to);
                     return;
                 }
             }
         }
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < names.length; i++) {
             to.add(names[i], values[i]);
         }
     }
@@ -83,19 +81,19 @@ final class ResponseHead {
     /** The rare case of a dyno setting a header the router sets too. */
     private void copyAroundOwn(HeaderMap to) {
         HeaderMap own = new HeaderMap();
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < names.length; i++) {
             if (to.contains(names[i]) && !own.contains(names[i])) {
                 own.put(names[i], "");
             }
         }
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < names.length; i++) {
             if (!own.contains(names[i])) {
                 to.add(names[i], values[i]);
             }
         }
     }
 
-    /** The end-to-end headers on their own (for tests and log lines). */
+    /** The end-to-end headers on their own (for tests). */
     HeaderMap headers() {
         HeaderMap h = new HeaderMap();
         copyTo(h);
@@ -204,7 +202,7 @@ final class ResponseHead {
 
         ResponseHead done(int status, int length, long contentLength, boolean chunked, boolean keepAlive) {
             ResponseHead h = new ResponseHead(status, length, contentLength, chunked, keepAlive,
-                    Arrays.copyOf(headerNames, headers), Arrays.copyOf(headerValues, headers), headers);
+                    Arrays.copyOf(headerNames, headers), Arrays.copyOf(headerValues, headers));
             Arrays.fill(headerNames, 0, headers, null);
             Arrays.fill(headerValues, 0, headers, null);
             headers = 0;
