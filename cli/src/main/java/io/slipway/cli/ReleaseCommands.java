@@ -52,11 +52,12 @@ final class ReleaseCommands {
                             BuildCommands.text(r.createdBy()), Times.at(r.createdAt()), marker(r)));
         }
 
-        /** {@code (current)} for the live one; any status but success is shown too. */
+        /** {@code (current)} for the live one; any state but live is shown too ({@code booting}, {@code failed}…). */
         private static String marker(ReleaseView r) {
             List<String> marks = new ArrayList<>();
-            if (r.status() != null && !r.status().equals("succeeded")) {
-                marks.add(r.status());
+            String state = r.state() != null ? r.state().replace('_', ' ') : r.status();
+            if (state != null && !state.equals("live") && !state.equals("succeeded")) {
+                marks.add(state);
             }
             if (r.current()) {
                 marks.add("current");
@@ -102,7 +103,9 @@ final class ReleaseCommands {
             rows.put("Change", BuildCommands.text(r.description()));
             rows.put("By", BuildCommands.text(r.createdBy()));
             rows.put("When", Times.at(r.createdAt()));
-            rows.put("Status", BuildCommands.text(r.status()) + (r.current() ? " (current)" : ""));
+            rows.put("Status", BuildCommands.text(r.state() != null ? r.state().replace('_', ' ') : r.status())
+                    + (r.current() ? " (current)" : ""));
+
             if (r.buildNumber() != null) {
                 rows.put("Build", String.valueOf(r.buildNumber()));
             }
@@ -113,6 +116,11 @@ final class ReleaseCommands {
                 rows.put("Image", r.image());
             }
             Listing.aligned(inv.out(), rows);
+            if (r.failure() != null) {
+                inv.out().print("\n");
+                Listing.header(inv.out(), "v" + r.version() + " Failure");
+                inv.out().print(r.failure() + "\n");
+            }
             if (r.processTypes() != null && !r.processTypes().isEmpty()) {
                 inv.out().print("\n");
                 Listing.header(inv.out(), "v" + r.version() + " Process Types");

@@ -13,6 +13,8 @@ import io.slipway.controller.build.Builder;
 import io.slipway.controller.build.Buildpacks;
 import io.slipway.controller.build.StackImages;
 import io.slipway.controller.config.ConfigRoutes;
+import io.slipway.controller.deploy.ReleasePhase;
+import io.slipway.controller.deploy.ReleaseProgress;
 import io.slipway.controller.docker.DockerEngine;
 import io.slipway.controller.domain.DomainRoutes;
 import io.slipway.controller.domain.DomainService;
@@ -52,6 +54,10 @@ import org.slf4j.LoggerFactory;
 /** A running controller: every service wired by hand, in dependency order, from one config. */
 public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
+    /** How often the reconcile loops look again when nothing woke them: a crash at boot is seen within this. */
+    private static final Duration TICK = Duration.ofSeconds(1);
+    /** How long a dyno without a port (a worker) must keep running before its release counts as booted. */
+    private static final Duration WORKER_SETTLE = Duration.ofSeconds(2);
 
     private final Database db;
     private final ApiServer api;
@@ -59,12 +65,15 @@ public final class Controller implements AutoCloseable {
     private final Builder builder;
     private final StackImages stacks;
     private final DynoManager dynos;
+    private final ReleasePhase phase;
     private final PlatformIdentity platform;
     private final ScheduleService schedules;
     private final Logging logging;
 
     private Controller(Database db, ApiServer api, DockerEngine docker, Builder builder, StackImages stacks,
-                       DynoManager dynos, PlatformIdentity platform, Logging logging, ScheduleService schedules) {
+                       DynoManager dynos, ReleasePhase phase, PlatformIdentity platform, Logging logging,
+                       ScheduleService schedules) {
+        this.phase = phase;
         this.logging = logging;
         this.dynos = dynos;
         this.platform = platform;
@@ -119,10 +128,10 @@ public final class Controller implements AutoCloseable {
                     config.buildTimeout(), config.buildCaBundle(), config.hostEnv()));
             BuildPipeline pipeline = new BuildPipeline(db, builds, releases, configVars,
                     new Buildpacks(config.buildpacksDir()), builder);
-            DynoManager dynos = new DynoManager(db, new DockerDynoRuntime(docker, platform.shortId()), Clock.systemUTC(),
-                    new DynoManager.Settings(Duration.ofSeconds(1), config.dynoGrace(), config.bootTimeout(),
-                            new Backoff(Duration.ofSeconds(1), config.restartBackoffCap()), config.maxDynosPerType(),
-                            Duration.ofSeconds(2)),
+            DynoManager dynos = new DynoManager(db, releases, new DockerDynoRuntime(docker, platform.shortId()),
+                    Clock.systemUTC(), new DynoManager.Settings(TICK, config.dynoGrace(), config.bootTimeout(),
+                            WORKER_SETTLE, new Backoff(Duration.ofSeconds(1), config.restartBackoffCap()),
+                            config.maxDynosPerType(), Duration.ofSeconds(2)),
                     platform.shortId());
             FormationService formation = new FormationService(db, releases, config.maxDynosPerType());
             logging = Logging.start(config.home(), config.logPort(), platform.shortId(),
@@ -135,6 +144,14 @@ public final class Controller implements AutoCloseable {
             formation.logTo(logs);
             OneOffDynos runs = new OneOffDynos(db, docker, releases, logs, Clock.systemUTC(), platform.shortId(),
                     config.dynoGrace(), config.runMaxTime());
+            ReleasePhase phase = new ReleasePhase(releases, apps, runs, dynos::wake, Clock.systemUTC(), TICK,
+                    config.runMaxTime());
+            // Whatever makes a release (a push, a config change, a rollback) wakes both loops that move it on.
+            Runnable releaseMade = () -> {
+                phase.wake();
+                dynos.wake();
+            };
+            ReleaseProgress progress = new ReleaseProgress(releases, dynos, phase, Clock.systemUTC());
             ScheduleService schedules = new ScheduleService(db, runs, logs, Clock.systemUTC(),
                     ScheduleService.Settings.defaults(config.runMaxTime()));
             apps.onDestroy(schedules::forgetApp);
@@ -143,7 +160,7 @@ public final class Controller implements AutoCloseable {
             Logging appLogs = logging;
             apps.onDestroy(app -> appLogs.remove(app.name().value()));
             apps.onDestroy(app -> builder.forgetApp(app.name().value()));
-            configVars.afterChange(dynos::wake);
+            configVars.afterChange(releaseMade);
             GitRepositories repos = new GitRepositories(config.home().resolve("git"));
             apps.onDestroy(app -> repos.delete(app.name()));
 
@@ -153,9 +170,10 @@ public final class Controller implements AutoCloseable {
             new AppRoutes(apps, app -> view(config, app)).register(routes);
             new ConfigRoutes(apps, configVars).register(routes);
             new BuildRoutes(apps, builds).register(routes);
-            new ReleaseRoutes(apps, releases, dynos::wake).register(routes);
+            new ReleaseRoutes(apps, releases, releaseMade).register(routes);
             new RunRoutes(apps, runs, docker).register(routes);
-            new GitRoutes(apps, repos, pipeline, dynos, releases, runs, config.bootTimeout(),
+            new GitRoutes(apps, repos, pipeline, progress, releases,
+                    config.runMaxTime().plus(config.bootTimeout()).plusSeconds(15),
                     app -> config.webUrl(app.name().value())).register(routes);
             new DynoRoutes(apps, formation, dynos, releases, runs).register(routes);
             new ScheduleRoutes(apps, schedules).register(routes);
@@ -166,8 +184,9 @@ public final class Controller implements AutoCloseable {
             log.info("controller {} listening on http://{}:{} (state: {}) in {} ms", BuildInfo.version(),
                     config.bind(), api.port(), url.describe(), (System.nanoTime() - started) / 1_000_000);
             dynos.start();
+            phase.start();
             schedules.start();
-            return new Controller(db, api, docker, builder, stacks, dynos, platform, logging, schedules);
+            return new Controller(db, api, docker, builder, stacks, dynos, phase, platform, logging, schedules);
         } catch (RuntimeException e) {
             if (logging != null) {
                 logging.close();
@@ -208,6 +227,7 @@ public final class Controller implements AutoCloseable {
         api.close();
         schedules.close();
         logging.close();
+        phase.close();
         dynos.close();
         db.close();
         docker.close();

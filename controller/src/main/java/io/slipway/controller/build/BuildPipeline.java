@@ -97,7 +97,7 @@ public final class BuildPipeline {
             }
             Map<String, String> types = processTypes(procfile, result, out);
             builds.succeeded(build, result, types, captured.toString());
-            Release release = db.inTransaction(c -> releases.createForDeploy(c, app, build.id(), vars, types,
+            Release release = db.inTransaction(c -> releases.create(c, app, build.id(), vars, types,
                     "Deploy " + sha.substring(0, 7), by));
             log.info("app={} build={} release={} deployed commit {} in {} ms", app.name(), build.number(),
                     release.name(), sha.substring(0, 7), (System.nanoTime() - started) / 1_000_000);

@@ -13,12 +13,12 @@ import java.time.Duration;
  * nothing in Slipway shells out to the docker CLI.
  */
 public final class DockerEngine implements AutoCloseable {
-    /** Labels every Slipway container and image carries, so the platform can find its own. */
-    public static final String LABEL_PLATFORM = "io.slipway.platform";
-    public static final String LABEL_APP = "io.slipway.app";
-    public static final String LABEL_ROLE = "io.slipway.role";
-    public static final String LABEL_BUILD = "io.slipway.build";
-    public static final String LABEL_COMMIT = "io.slipway.commit";
+    // Kept for build/ until it moves to Labels (a branch in flight edits those files).
+    public static final String LABEL_PLATFORM = Labels.PLATFORM;
+    public static final String LABEL_APP = Labels.APP;
+    public static final String LABEL_ROLE = Labels.ROLE;
+    public static final String LABEL_BUILD = Labels.BUILD;
+    public static final String LABEL_COMMIT = Labels.COMMIT;
 
     private final DockerClient client;
     private final java.net.URI host;

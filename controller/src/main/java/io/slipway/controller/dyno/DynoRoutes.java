@@ -5,6 +5,7 @@ import io.slipway.api.FormationUpdate;
 import io.slipway.controller.app.App;
 import io.slipway.controller.app.AppService;
 import io.slipway.controller.auth.BearerAuth;
+import io.slipway.controller.docker.Labels;
 import io.slipway.controller.http.ApiException;
 import io.slipway.controller.http.JsonIO;
 import io.slipway.controller.http.Routes;
@@ -47,16 +48,15 @@ public final class DynoRoutes {
             App app = app(ex);
             Map<Integer, Map<String, String>> commands = new HashMap<>();
             List<DynoView> views = new java.util.ArrayList<>(manager.dynos(app.id()).stream()
-                    .filter(r -> !r.state().equals("stopping"))
-                    .map(r -> new DynoView(r.type() + "." + r.index(), r.type(), r.state(), "v" + r.release(),
+                    .map(r -> new DynoView(r.type() + "." + r.index(), r.type(), r.state().value(), "v" + r.release(),
                             commands.computeIfAbsent(r.release(), v -> processTypes(app, v)).get(r.type()),
                             r.startedAt(), r.restarts(), r.restartAt()))
                     .toList());
             // One-off dynos show while they run, as run.N.
             for (var c : runs.running(app.name().value())) {
                 var labels = c.getLabels();
-                views.add(new DynoView(labels.getOrDefault("io.slipway.dyno", "run"), "run", "up",
-                        "v" + labels.getOrDefault("io.slipway.release", "?"), null,
+                views.add(new DynoView(labels.getOrDefault(Labels.DYNO, "run"), "run", "up",
+                        "v" + labels.getOrDefault(Labels.RELEASE, "?"), null,
                         java.time.Instant.ofEpochSecond(c.getCreated()), 0, null));
             }
             JsonIO.send(ex, 200, views);

@@ -34,6 +34,9 @@ public interface DynoRuntime {
     /** SIGTERM, then SIGKILL after {@code grace}; then the container is removed. */
     void stopAndRemove(String id, Duration grace);
 
+    /** The last {@code n} lines a dyno wrote (stdout and stderr), oldest first: why it failed, in its own words. */
+    List<String> lastLines(String id, int n);
+
     /** True when something accepts a connection on 127.0.0.1:port and keeps it open (a bound app, not just a proxy). */
     boolean accepts(int hostPort);
 }

@@ -1,6 +1,8 @@
 package io.slipway.controller.dyno;
 
 import io.slipway.controller.db.Database;
+import io.slipway.controller.release.ReleaseService;
+import io.slipway.controller.release.ReleaseState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -10,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -18,22 +21,37 @@ import java.util.UUID;
  */
 public final class DynoStore {
     private final Database db;
+    private final ReleaseService releases;
 
-    DynoStore(Database db) {
+    DynoStore(Database db, ReleaseService releases) {
         this.db = db;
+        this.releases = releases;
     }
 
     /** A release as the manager needs it. */
     record ReleaseRef(int version, String image, String commit, Map<String, String> config,
-                      Map<String, String> processTypes, String status, Instant createdAt) {}
+                      Map<String, String> processTypes, ReleaseState state, Instant createdAt) {}
 
-    /** One app's wishes: the newest release not failed (target) and the newest that went live. */
+    /** One app's wishes: the newest release booting or live (target) and the newest that went live. */
     record Desired(UUID appId, String app, ReleaseRef target, ReleaseRef live, Map<String, Integer> formation,
                    Map<String, String> sizes) {}
 
     /** A dyno row. */
     public record Row(String containerName, String type, int index, int release, String containerId, Integer port,
-               String state, boolean routable, int restarts, Instant restartAt, Instant startedAt) {}
+               DynoState state, boolean routable, int restarts, Instant restartAt, Instant startedAt) {
+        Row withRoutable(boolean routable) {
+            return new Row(containerName, type, index, release, containerId, port, state, routable, restarts, restartAt,
+                    startedAt);
+        }
+
+        /** {@code web.1}, as people write it. */
+        public String dynoName() {
+            return type + "." + index;
+        }
+    }
+
+    /** A move of a release that must land together with the dyno rows it depends on. */
+    record ReleaseMove(int version, ReleaseState from, ReleaseState to, String failure) {}
 
     List<Desired> desired() {
         return db.inTransaction(c -> {
@@ -44,14 +62,14 @@ public final class DynoStore {
                     select a.id, a.name, r.version, b.image, b.commit_sha, r.config::text, r.process_types::text,
                            r.status, r.created_at
                     from apps a join releases r on r.app_id = a.id join builds b on b.id = r.build_id
-                    where r.status in ('pending', 'succeeded')
+                    where r.status in ('booting', 'live')
                     order by a.name, r.version desc""")) {
                 while (rs.next()) {
                     UUID id = rs.getObject(1, UUID.class);
                     names.put(id, rs.getString(2));
                     ReleaseRef ref = release(rs);
                     targets.putIfAbsent(id, ref);
-                    if (ref.status().equals("succeeded")) {
+                    if (ref.state() == ReleaseState.LIVE) {
                         lives.putIfAbsent(id, ref);
                     }
                 }
@@ -81,7 +99,7 @@ public final class DynoStore {
                 while (rs.next()) {
                     Row r = new Row(rs.getString("container_name"), rs.getString("type"), rs.getInt("index"),
                             rs.getInt("release_version"), rs.getString("container_id"), (Integer) rs.getObject("port"),
-                            rs.getString("state"), rs.getBoolean("routable"), rs.getInt("restarts"),
+                            DynoState.of(rs.getString("state")), rs.getBoolean("routable"), rs.getInt("restarts"),
                             instant(rs.getTimestamp("restart_at")), instant(rs.getTimestamp("started_at")));
                     rows.put(r.containerName(), r);
                 }
@@ -90,12 +108,20 @@ public final class DynoStore {
         });
     }
 
-    /** Writes the rows that changed and deletes the ones whose containers are gone, in one transaction. */
-    void save(UUID appId, Map<String, Row> before, Map<String, Row> after) {
-        if (before.equals(after)) {
+    /**
+     * Writes the rows that changed and deletes the ones whose containers are gone, and moves the
+     * release, in one transaction: a release is live exactly when its dynos are routable, so a
+     * controller killed in the middle of a cut-over finds either the old routes or the new ones.
+     */
+    void save(UUID appId, Map<String, Row> before, Map<String, Row> after, Optional<ReleaseMove> move) {
+        if (before.equals(after) && move.isEmpty()) {
             return;
         }
         db.inTransaction(c -> {
+            if (move.isPresent()) {
+                ReleaseMove m = move.get();
+                releases.transition(c, appId, m.version(), m.from(), m.to(), m.failure());
+            }
             try (var del = c.prepareStatement("delete from dynos where container_name = ?");
                  var up = c.prepareStatement("""
                          insert into dynos (app_id, type, index, release_version, container_id, container_name, port,
@@ -122,7 +148,7 @@ public final class DynoStore {
                     up.setString(5, r.containerId());
                     up.setString(6, r.containerName());
                     up.setObject(7, r.port());
-                    up.setString(8, r.state());
+                    up.setString(8, r.state().value());
                     up.setBoolean(9, r.routable());
                     up.setInt(10, r.restarts());
                     up.setTimestamp(11, r.restartAt() == null ? null : Timestamp.from(r.restartAt()));
@@ -136,21 +162,10 @@ public final class DynoStore {
         });
     }
 
-    void setReleaseStatus(UUID appId, int version, String status) {
-        db.inTransaction(c -> {
-            try (var st = c.prepareStatement("update releases set status = ? where app_id = ? and version = ? and status = 'pending'")) {
-                st.setString(1, status);
-                st.setObject(2, appId);
-                st.setInt(3, version);
-                return st.executeUpdate();
-            }
-        });
-    }
-
     private static ReleaseRef release(ResultSet rs) throws SQLException {
         return new ReleaseRef(rs.getInt(3), rs.getString(4), rs.getString(5),
                 io.slipway.controller.release.ReleaseService.map(rs.getString(6)),
-                io.slipway.controller.release.ReleaseService.map(rs.getString(7)), rs.getString(8),
+                io.slipway.controller.release.ReleaseService.map(rs.getString(7)), ReleaseState.of(rs.getString(8)),
                 rs.getTimestamp(9).toInstant());
     }
 

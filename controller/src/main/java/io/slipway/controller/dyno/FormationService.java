@@ -106,7 +106,7 @@ public final class FormationService {
     }
 
     private Release newest(App app) {
-        return releases.list(app).stream().filter(r -> !r.status().equals("failed")).findFirst()
+        return releases.newestNotFailed(app)
                 .orElseThrow(() -> ApiException.invalid("app '" + app.name() + "' has no release yet: git push to deploy it first"));
     }
 }

@@ -6,21 +6,22 @@ import io.slipway.controller.auth.BearerAuth;
 import io.slipway.controller.build.BuildFailedException;
 import io.slipway.controller.build.BuildOutput;
 import io.slipway.controller.build.BuildPipeline;
-import io.slipway.controller.dyno.DynoManager;
-import io.slipway.controller.run.OneOffDynos;
-import io.slipway.controller.release.ReleaseService;
-import java.time.Duration;
+import io.slipway.controller.deploy.ReleaseProgress;
 import io.slipway.controller.http.ApiException;
 import io.slipway.controller.http.RequestId;
 import io.slipway.controller.http.Routes;
 import io.slipway.controller.release.Release;
+import io.slipway.controller.release.ReleaseService;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.Headers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
@@ -35,9 +36,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Git's smart HTTP protocol, push only, at {@code /git/<app>.git}: a thin adapter from JGit's
- * {@link ReceivePack} to the build pipeline. The build runs in the pre-receive hook while the push
- * waits, so its output reaches the pusher live as {@code remote:} lines and a failed build rejects
- * the ref update: nothing is released and the branch does not move.
+ * {@link ReceivePack} to the build pipeline. A push is "build, then make a release", after which
+ * the release goes the way every release goes (release command, boot, cut-over) while the push
+ * follows and tells. It all runs in the pre-receive hook while the push waits, so the output
+ * reaches the pusher live as {@code remote:} lines, and a failed build or release rejects the ref
+ * update: the branch does not move.
  */
 public final class GitRoutes {
     private static final Logger log = LoggerFactory.getLogger(GitRoutes.class);
@@ -48,21 +51,20 @@ public final class GitRoutes {
     private final AppService apps;
     private final GitRepositories repos;
     private final BuildPipeline pipeline;
-    private final DynoManager dynos;
+    private final ReleaseProgress progress;
     private final ReleaseService releases;
-    private final OneOffDynos runs;
-    private final Duration bootTimeout;
+    private final Duration waitAtMost;
     private final Function<App, String> webUrl;
 
-    public GitRoutes(AppService apps, GitRepositories repos, BuildPipeline pipeline, DynoManager dynos,
-                     ReleaseService releases, OneOffDynos runs, Duration bootTimeout, Function<App, String> webUrl) {
-        this.runs = runs;
+    /** @param waitAtMost how long a push follows its release before it leaves it to go on by itself */
+    public GitRoutes(AppService apps, GitRepositories repos, BuildPipeline pipeline, ReleaseProgress progress,
+                     ReleaseService releases, Duration waitAtMost, Function<App, String> webUrl) {
         this.apps = apps;
         this.repos = repos;
         this.pipeline = pipeline;
-        this.dynos = dynos;
+        this.progress = progress;
         this.releases = releases;
-        this.bootTimeout = bootTimeout;
+        this.waitAtMost = waitAtMost;
         this.webUrl = webUrl;
     }
 
@@ -162,23 +164,11 @@ public final class GitRoutes {
         }
         try {
             Release release = pipeline.deploy(app, repo, deploy.getNewId(), by, out);
-            if (release.status().equals("releasing") && !releasePhase(app, release, by, out)) {
-                deploy.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, "release command failed");
-                return;
-            }
-            out.step("Released " + release.name());
-            // Zero-downtime: the new web dynos must accept connections before routes switch to them.
-            String status = dynos.awaitRollout(app.id(), release.version(), out, bootTimeout.plusSeconds(15),
-                    () -> releases.status(app, release.version()));
-            if (status.equals("succeeded")) {
-                out.detail(webUrl.apply(app) + " deployed to Slipway");
-            } else {
-                String why = status.equals("failed")
-                        ? "the new web dynos did not accept connections on $PORT within " + bootTimeout.toSeconds() + " s"
-                        : "the new dynos are still starting";
-                out.line(" !     Deploy of " + release.name() + " failed: " + why + "; the previous release keeps serving");
-                out.line(" !     Check that the web process binds 0.0.0.0:$PORT ('slipway ps' shows its state)");
-                deploy.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, "deploy failed");
+            out.step("Launching " + release.name());
+            Release ended = progress.follow(app, release, out, waitAtMost);
+            String verdict = conclude(app, ended, out);
+            if (verdict != null) {
+                deploy.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, verdict);
             }
         } catch (BuildPipeline.BuildInProgressException e) {
             reject(deploy, out, e.getMessage());
@@ -193,23 +183,45 @@ public final class GitRoutes {
     }
 
     /**
-     * The Procfile's {@code release:} command, in a one-off dyno of the new release, before it goes
-     * live; its output goes into the push. A non-zero exit fails the release and the old one stays.
+     * The push's last words on its release. Returns why the ref update is rejected (the release
+     * failed: the branch does not move), or null when the pushed code is in a release.
      */
-    private boolean releasePhase(App app, Release release, String by, BuildOutput out) {
-        String command = release.processTypes().get("release");
-        out.step("Running release command: " + command);
-        OneOffDynos.Result result = runs.run(runs.create(app, release,
-                io.slipway.api.RunRequest.detached(command), by + " (release phase)"),
-                runs.maxTime(), out::detail);
-        if (result.exitCode() == 0 && releases.transition(app, release.version(), "releasing", "pending")) {
-            dynos.wake();
-            return true;
+    private String conclude(App app, Release r, BuildOutput out) {
+        Optional<Release> live = releases.current(app);
+        switch (r.state()) {
+            case LIVE -> {
+                out.step("Released " + r.name());
+                if (r.processTypes().containsKey("web")) {
+                    out.detail(webUrl.apply(app) + " deployed to Slipway");
+                } else {
+                    List<String> types = r.processTypes().keySet().stream().filter(t -> !t.equals("release")).toList();
+                    out.detail("No web process, so nothing is routed to " + app.name() + (types.isEmpty() ? ""
+                            : ". Process types: " + String.join(", ", types) + "; 'slipway ps:scale " + types.get(0)
+                            + "=1' runs one, 'slipway ps' shows what runs"));
+                }
+                return null;
+            }
+            case FAILED -> {
+                List<String> lines = r.failure() == null ? List.of("no reason recorded") : r.failure().lines().toList();
+                out.line(" !     Deploy of " + r.name() + " failed: " + lines.get(0));
+                lines.stream().skip(1).forEach(l -> out.line(" !       " + l));
+                out.line(" !     " + (live.isPresent() ? live.get().name() + " keeps serving."
+                        : "Nothing was serving " + app.name() + ", and nothing is now."));
+                return "deploy failed";
+            }
+            case SUPERSEDED -> {
+                out.line(" !     " + r.name() + " was " + (r.failure() == null ? "superseded before it went live" : r.failure())
+                        + "; 'slipway releases' shows how that one fares");
+                return null;
+            }
+            default -> {
+                out.line(" !     " + r.name() + " is still " + r.state().value().replace('_', ' ') + " after "
+                        + waitAtMost.toSeconds() + " s; " + (live.isPresent() ? live.get().name()
+                        + " keeps serving until it is live" : "it goes live by itself once its dynos are up")
+                        + ". Follow it with 'slipway releases' and 'slipway ps'");
+                return null;
+            }
         }
-        releases.transition(app, release.version(), "releasing", "failed");
-        out.line(" !     Release command failed with exit code " + result.exitCode() + ": " + release.name()
-                + " was not released; the running release stays live");
-        return false;
     }
 
     private static void reject(ReceiveCommand cmd, BuildOutput out, String why) {

@@ -1,5 +1,6 @@
 package io.slipway.controller.logs;
 
+import io.slipway.controller.docker.Labels;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.LogContainerCmd;
@@ -98,7 +99,7 @@ public final class DynoOutput implements AutoCloseable {
         }
         try {
             List<Container> containers = docker.listContainersCmd().withShowAll(true)
-                    .withLabelFilter(Map.of(DockerEngine.LABEL_PLATFORM, platform, DockerEngine.LABEL_ROLE, "dyno")).exec();
+                    .withLabelFilter(Map.of(Labels.PLATFORM, platform, Labels.ROLE, "dyno")).exec();
             Set<String> live = new HashSet<>();
             Set<String> liveShort = new HashSet<>();
             for (Container c : containers) {
@@ -143,7 +144,7 @@ public final class DynoOutput implements AutoCloseable {
     }
 
     private Followed identify(Container c) {
-        String app = c.getLabels() == null ? null : c.getLabels().get(DockerEngine.LABEL_APP);
+        String app = c.getLabels() == null ? null : c.getLabels().get(Labels.APP);
         if (app == null) {
             return null;
         }

@@ -4,13 +4,21 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** A numbered release: a build's image plus a config snapshot plus process types. */
+/**
+ * A numbered release: a build's image plus a config snapshot plus process types, and where it is
+ * on its path to serving ({@code failure} says why when it never got there).
+ */
 public record Release(UUID id, UUID appId, int version, UUID buildId, Integer buildNumber, String commit, String image,
                       Map<String, String> config, Map<String, String> processTypes, String description,
-                      String status, String createdBy, Instant createdAt) {
+                      ReleaseState state, String failure, String createdBy, Instant createdAt) {
 
     /** {@code v7}, as people write it. */
     public String name() {
         return "v" + version;
+    }
+
+    /** The Procfile's {@code release:} command, run before any dyno of this release starts. */
+    public String releaseCommand() {
+        return processTypes.get("release");
     }
 }

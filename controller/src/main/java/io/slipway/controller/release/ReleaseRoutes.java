@@ -17,7 +17,7 @@ public final class ReleaseRoutes {
     private final ReleaseService releases;
     private final Runnable rollout;
 
-    /** @param rollout tells the dyno manager a release is waiting to roll out */
+    /** @param rollout tells the loops that move releases on that one was made */
     public ReleaseRoutes(AppService apps, ReleaseService releases, Runnable rollout) {
         this.apps = apps;
         this.releases = releases;
@@ -46,7 +46,8 @@ public final class ReleaseRoutes {
     }
 
     static ReleaseView view(Release r, boolean current) {
-        return new ReleaseView(r.version(), r.description(), r.status(), current, r.buildNumber(), r.commit(),
-                r.image(), r.processTypes(), r.config(), r.createdBy(), r.createdAt());
+        return new ReleaseView(r.version(), r.description(), r.state().herokuStatus(), current, r.buildNumber(),
+                r.commit(), r.image(), r.processTypes(), r.config(), r.createdBy(), r.createdAt(), r.state().value(),
+                r.failure());
     }
 }

@@ -19,14 +19,17 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Numbered releases (v1, v2, …) per app; the newest that succeeded is the current one. */
+/**
+ * Numbered releases (v1, v2, …) per app, and the one writer of their state: the newest live one
+ * is the current one.
+ */
 public final class ReleaseService {
     private static final Logger log = LoggerFactory.getLogger(ReleaseService.class);
     private static final TypeReference<LinkedHashMap<String, String>> MAP = new TypeReference<>() {};
     private static final String SELECT = """
             select r.id, r.app_id, r.version, r.build_id, b.number as build_number, b.commit_sha, b.image,
                    r.config::text as config, r.process_types::text as process_types, r.description, r.status,
-                   r.created_by, r.created_at
+                   r.failure, r.created_by, r.created_at
             from releases r left join builds b on b.id = r.build_id
             """;
 
@@ -42,40 +45,51 @@ public final class ReleaseService {
         this.events = sink;
     }
 
-    /** Cuts the next release of {@code app} inside the caller's transaction. */
+    /**
+     * Cuts the next release of {@code app} inside the caller's transaction. Every way of making a
+     * release comes through here, so every release takes the same path: its release command when
+     * the Procfile has one, then booting, then live (or failed). A release still in flight is
+     * superseded by this one: only the newest goes on.
+     */
     public Release create(Connection c, App app, UUID buildId, Map<String, String> config,
                           Map<String, String> processTypes, String description, String by) throws SQLException {
-        // Every release starts pending: the dyno manager marks it succeeded once its web dynos accept
-        // connections (and routes switch to it), or failed when they never do.
-        return create(c, app, buildId, config, processTypes, description, by, "pending");
+        return create(c, app, buildId, config, processTypes, description, by,
+                ReleaseState.initial(processTypes.containsKey("release")));
     }
 
     /**
-     * A deploy's release: {@code releasing} while its Procfile {@code release:} command has yet to
-     * succeed, else {@code pending} (ready for the dyno manager to roll out).
+     * Moves a release on; false when it was no longer in {@code from} (someone else moved it first).
+     * {@code failure} is kept with a move to {@link ReleaseState#FAILED} or {@link ReleaseState#SUPERSEDED}.
      */
-    public Release createForDeploy(Connection c, App app, UUID buildId, Map<String, String> config,
-                                   Map<String, String> processTypes, String description, String by) throws SQLException {
-        return create(c, app, buildId, config, processTypes, description, by,
-                processTypes.containsKey("release") ? "releasing" : "pending");
+    public boolean transition(App app, int version, ReleaseState from, ReleaseState to, String failure) {
+        return db.inTransaction(c -> transition(c, app.id(), version, from, to, failure));
     }
 
-    /** Moves a release from one status to another; false when it was no longer in {@code from}. */
-    public boolean transition(App app, int version, String from, String to) {
-        return db.inTransaction(c -> {
-            try (var st = c.prepareStatement(
-                    "update releases set status = ? where app_id = ? and version = ? and status = ?")) {
-                st.setString(1, to);
-                st.setObject(2, app.id());
-                st.setInt(3, version);
-                st.setString(4, from);
-                return st.executeUpdate() == 1;
+    /** {@link #transition(App, int, ReleaseState, ReleaseState, String)} inside the caller's transaction. */
+    public boolean transition(Connection c, UUID appId, int version, ReleaseState from, ReleaseState to, String failure)
+            throws SQLException {
+        if (!from.canMoveTo(to)) {
+            throw new IllegalStateException("a release cannot move from " + from.value() + " to " + to.value());
+        }
+        try (var st = c.prepareStatement("""
+                update releases set status = ?, failure = coalesce(?, failure), status_changed_at = now()
+                where app_id = ? and version = ? and status = ?""")) {
+            st.setString(1, to.value());
+            st.setString(2, failure);
+            st.setObject(3, appId);
+            st.setInt(4, version);
+            st.setString(5, from.value());
+            boolean moved = st.executeUpdate() == 1;
+            if (moved) {
+                log.info("app_id={} release=v{} {} -> {}{}", appId, version, from.value(), to.value(),
+                        failure == null ? "" : ": " + failure.lines().findFirst().orElse(""));
             }
-        });
+            return moved;
+        }
     }
 
     private Release create(Connection c, App app, UUID buildId, Map<String, String> config,
-                           Map<String, String> processTypes, String description, String by, String status)
+                           Map<String, String> processTypes, String description, String by, ReleaseState state)
             throws SQLException {
         try (var lock = c.prepareStatement("select 1 from apps where id = ? for update")) {
             lock.setObject(1, app.id());
@@ -88,6 +102,13 @@ public final class ReleaseService {
             rs.next();
             version = rs.getInt(1);
         }
+        try (var older = c.prepareStatement("""
+                update releases set status = 'superseded', failure = ?, status_changed_at = now()
+                where app_id = ? and status in ('release_phase', 'booting')""")) {
+            older.setString(1, "superseded by v" + version + " before it went live");
+            older.setObject(2, app.id());
+            older.executeUpdate();
+        }
         UUID id;
         try (var st = c.prepareStatement("""
                 insert into releases (app_id, version, build_id, config, process_types, description, status, created_by)
@@ -98,7 +119,7 @@ public final class ReleaseService {
             st.setString(4, json(config));
             st.setString(5, json(processTypes));
             st.setString(6, description);
-            st.setString(7, status);
+            st.setString(7, state.value());
             st.setString(8, by);
             var rs = st.executeQuery();
             rs.next();
@@ -131,14 +152,14 @@ public final class ReleaseService {
         });
     }
 
-    /** The release's status right now ({@code pending}, {@code succeeded}, {@code failed}). */
-    public String status(App app, int version) {
-        return db.inTransaction(c -> get(c, app, version).map(Release::status).orElse("failed"));
+    /** The release as it is now (empty when it is gone with its app). */
+    public Optional<Release> find(App app, int version) {
+        return db.inTransaction(c -> get(c, app, version));
     }
 
     private static Optional<Release> previousSucceeded(Connection c, App app, int before) throws SQLException {
         try (var st = c.prepareStatement(SELECT
-                + " where r.app_id = ? and r.status = 'succeeded' and r.version < ? order by r.version desc limit 1")) {
+                + " where r.app_id = ? and r.status = 'live' and r.version < ? order by r.version desc limit 1")) {
             st.setObject(1, app.id());
             st.setInt(2, before);
             var rs = st.executeQuery();
@@ -154,18 +175,50 @@ public final class ReleaseService {
         }
     }
 
-    /** A config change on an app that has a build cuts a release from the current one with the new vars. */
+    /**
+     * A config change on an app that has a build cuts a release with the new vars from the newest
+     * release that is live or on its way (a deploy still booting keeps its code, as on Heroku).
+     */
     public Optional<Release> onConfigChange(Connection c, App app, Map<String, String> vars, String description, String by)
             throws SQLException {
-        Optional<Release> current = current(c, app);
-        if (current.isEmpty() || current.get().buildId() == null) {
+        Optional<Release> base = newestNotFailed(c, app);
+        if (base.isEmpty() || base.get().buildId() == null) {
             return Optional.empty();
         }
-        return Optional.of(create(c, app, current.get().buildId(), vars, current.get().processTypes(), description, by));
+        return Optional.of(create(c, app, base.get().buildId(), vars, base.get().processTypes(), description, by));
+    }
+
+    /** The newest release that is live or on its way: what a scale or a config change applies to. */
+    public Optional<Release> newestNotFailed(App app) {
+        return db.inTransaction(c -> newestNotFailed(c, app));
+    }
+
+    private static Optional<Release> newestNotFailed(Connection c, App app) throws SQLException {
+        try (var st = c.prepareStatement(SELECT
+                + " where r.app_id = ? and r.status in ('release_phase', 'booting', 'live') order by r.version desc limit 1")) {
+            st.setObject(1, app.id());
+            var rs = st.executeQuery();
+            return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+        }
     }
 
     public Optional<Release> current(App app) {
         return db.inTransaction(c -> current(c, app));
+    }
+
+    /** Every app's releases in {@code state}, oldest first (the release phase's work list). */
+    public List<Release> inState(ReleaseState state) {
+        return db.inTransaction(c -> {
+            try (var st = c.prepareStatement(SELECT + " where r.status = ? order by r.created_at")) {
+                st.setString(1, state.value());
+                var rs = st.executeQuery();
+                List<Release> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+                return out;
+            }
+        });
     }
 
     public List<Release> list(App app) {
@@ -191,7 +244,7 @@ public final class ReleaseService {
 
     private static Optional<Release> current(Connection c, App app) throws SQLException {
         try (var st = c.prepareStatement(SELECT
-                + " where r.app_id = ? and r.status = 'succeeded' order by r.version desc limit 1")) {
+                + " where r.app_id = ? and r.status = 'live' order by r.version desc limit 1")) {
             st.setObject(1, app.id());
             var rs = st.executeQuery();
             return rs.next() ? Optional.of(read(rs)) : Optional.empty();
@@ -211,7 +264,8 @@ public final class ReleaseService {
         return new Release(rs.getObject("id", UUID.class), rs.getObject("app_id", UUID.class), rs.getInt("version"),
                 rs.getObject("build_id", UUID.class), rs.getObject("build_number", Integer.class), rs.getString("commit_sha"),
                 rs.getString("image"), map(rs.getString("config")), map(rs.getString("process_types")),
-                rs.getString("description"), rs.getString("status"), rs.getString("created_by"),
+                rs.getString("description"), ReleaseState.of(rs.getString("status")), rs.getString("failure"),
+                rs.getString("created_by"),
                 rs.getTimestamp("created_at").toInstant());
     }
 

@@ -1,5 +1,6 @@
 package io.slipway.controller.run;
 
+import io.slipway.controller.docker.Labels;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.DockerClientException;
@@ -38,8 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class OneOffDynos implements OneOffRunner {
     private static final Logger log = LoggerFactory.getLogger(OneOffDynos.class);
-    static final String ROLE = "run";
-    static final String LABEL_DYNO = "io.slipway.dyno";
     private static final int FIRST_LINES = 20;
 
     private final Database db;
@@ -80,7 +79,35 @@ public final class OneOffDynos implements OneOffRunner {
             throw ApiException.invalid("no command given: slipway run -- COMMAND");
         }
         int n = nextNumber(app);
-        String dyno = "run." + n;
+        return create(app, release, req, by, "run." + n, "slipway-" + platform + "-" + app.name() + "-run-" + n,
+                Labels.ROLE_RUN);
+    }
+
+    /**
+     * The container of a release's Procfile {@code release:} command, {@code release.N} for vN. Its
+     * name follows from the release alone, so a controller that restarts mid-phase finds it again.
+     */
+    public OneOff createReleasePhase(App app, Release release) {
+        return create(app, release, RunRequest.detached(release.releaseCommand()), "release phase",
+                "release." + release.version(), releasePhaseName(app.name().value(), release.version()), Labels.ROLE_RELEASE);
+    }
+
+    public String releasePhaseName(String app, int version) {
+        return "slipway-" + platform + "-" + app + "-release-v" + version;
+    }
+
+    /** Every release-phase container of this platform, running or ended. */
+    public List<com.github.dockerjava.api.model.Container> releasePhases() {
+        return docker.client().listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(Labels.PLATFORM, platform, Labels.ROLE, Labels.ROLE_RELEASE)).exec();
+    }
+
+    /** A one-off found again by its container (a release phase after a controller restart). */
+    public OneOff adopt(String app, String dyno, String containerId, Release release) {
+        return new OneOff(app, dyno, containerId, release.releaseCommand(), release, false, clock.instant());
+    }
+
+    private OneOff create(App app, Release release, RunRequest req, String by, String dyno, String name, String role) {
         Map<String, String> env = new LinkedHashMap<>(release.config());
         if (req.env() != null) {
             env.putAll(req.env());
@@ -103,11 +130,10 @@ public final class OneOffDynos implements OneOffRunner {
         env.forEach((k, v) -> envList.add(k + "=" + v));
         envList.addAll(DockerDynoRuntime.commandEnv(req.command()));
         DynoSize size = req.size() == null ? DynoSize.STANDARD : DynoSize.of(req.size().strip());
-        String name = "slipway-" + platform + "-" + app.name() + "-run-" + n;
         String id = docker.client().createContainerCmd(release.image())
                 .withName(name)
-                .withLabels(Map.of(DockerEngine.LABEL_PLATFORM, platform, DockerEngine.LABEL_APP, app.name().value(),
-                        DockerEngine.LABEL_ROLE, ROLE, LABEL_DYNO, dyno, "io.slipway.release", Integer.toString(release.version())))
+                .withLabels(Map.of(Labels.PLATFORM, platform, Labels.APP, app.name().value(),
+                        Labels.ROLE, role, Labels.DYNO, dyno, Labels.RELEASE, Integer.toString(release.version())))
                 .withEnv(envList)
                 .withWorkingDir("/app")
                 .withEntrypoint(DockerDynoRuntime.ENTRYPOINT)
@@ -153,18 +179,43 @@ public final class OneOffDynos implements OneOffRunner {
         remove(o);
     }
 
+    /** An ended container's exit code; null when it is gone or still runs. */
+    public Integer exitCode(String containerId) {
+        try {
+            var state = docker.client().inspectContainerCmd(containerId).exec().getState();
+            return Boolean.TRUE.equals(state.getRunning()) || state.getExitCodeLong() == null
+                    ? null : state.getExitCodeLong().intValue();
+        } catch (NotFoundException gone) {
+            return null;
+        }
+    }
+
+    /** The last {@code n} lines a one-off wrote, oldest first. */
+    public List<String> lastLines(String containerId, int n) {
+        return DockerDynoRuntime.lastLines(docker, containerId, n);
+    }
+
     public void remove(OneOff o) {
         docker.removeContainer(o.containerId());
     }
 
     /** Follows the dyno's output (from its start) line by line, into the app's log stream and {@code also}. */
     public ResultCallback.Adapter<Frame> follow(OneOff o, Consumer<String> also) {
+        return follow(o, null, also);
+    }
+
+    /** {@link #follow(OneOff, Consumer)} from {@code since} (an adopted dyno's earlier lines are in the log already). */
+    public ResultCallback.Adapter<Frame> follow(OneOff o, Instant since, Consumer<String> also) {
         OutputLines lines = new OutputLines(line -> {
             logs.append(new LogLine(clock.instant(), o.app(), "app", o.dyno(), line));
             also.accept(line);
         });
-        return docker.client().logContainerCmd(o.containerId()).withFollowStream(true).withStdOut(true)
-                .withStdErr(true).exec(new ResultCallback.Adapter<>() {
+        var cmd = docker.client().logContainerCmd(o.containerId()).withFollowStream(true).withStdOut(true)
+                .withStdErr(true);
+        if (since != null) {
+            cmd.withSince((int) since.getEpochSecond());
+        }
+        return cmd.exec(new ResultCallback.Adapter<>() {
                     @Override
                     public void onNext(Frame frame) {
                         lines.accept(frame.getPayload());
@@ -222,8 +273,8 @@ public final class OneOffDynos implements OneOffRunner {
     /** The one-off dynos of an app running now, for {@code ps}. */
     public List<com.github.dockerjava.api.model.Container> running(String app) {
         return docker.client().listContainersCmd()
-                .withLabelFilter(Map.of(DockerEngine.LABEL_PLATFORM, platform, DockerEngine.LABEL_APP, app,
-                        DockerEngine.LABEL_ROLE, ROLE)).exec();
+                .withLabelFilter(Map.of(Labels.PLATFORM, platform, Labels.APP, app,
+                        Labels.ROLE, Labels.ROLE_RUN)).exec();
     }
 
     public Duration maxTime() {
@@ -248,7 +299,7 @@ public final class OneOffDynos implements OneOffRunner {
      * engine sends the last lines after the exit is reported, and a command that ends at once
      * would otherwise lose its output.
      */
-    private static void drain(ResultCallback.Adapter<Frame> callback) {
+    public static void drain(ResultCallback.Adapter<Frame> callback) {
         try {
             callback.awaitCompletion(3, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -10,7 +10,9 @@ import io.slipway.controller.build.BuildService;
 import io.slipway.controller.build.Builder;
 import io.slipway.controller.db.Database;
 import io.slipway.controller.db.DatabaseUrl;
+import io.slipway.controller.release.Release;
 import io.slipway.controller.release.ReleaseService;
+import io.slipway.controller.release.ReleaseState;
 import io.slipway.controller.testing.SharedPostgres;
 import java.time.Duration;
 import java.util.Map;
@@ -37,9 +39,9 @@ class DynoManagerDecisionsTest {
         url = SharedPostgres.get().createDatabase();
         db = Database.open(DatabaseUrl.parse(url), Duration.ofSeconds(3), Duration.ofSeconds(10));
         runtime = new FakeRuntime(clock);
-        manager = new DynoManager(db, runtime, clock, new DynoManager.Settings(Duration.ofHours(1), Duration.ofSeconds(1),
-                Duration.ofSeconds(60), new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(8)), 20, Duration.ZERO), "test");
         releases = new ReleaseService(db);
+        manager = new DynoManager(db, releases, runtime, clock, new DynoManager.Settings(Duration.ofHours(1),
+                Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(2), new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(8)), 20, Duration.ZERO), "test");
         app = new AppService(db).create(Optional.of(new AppName("shop")), "test");
     }
 
@@ -54,26 +56,28 @@ class DynoManagerDecisionsTest {
     void aNewReleaseGoesLiveOnceItsWebDynoAcceptsConnections() {
         int v1 = release(Map.of("web", "serve", "worker", "work"));
 
-        manager.tick();
+        pass();
 
         assertThat(runtime.starts).containsExactly("slipway-test-shop-web-1-v" + v1);
-        assertThat(releases.status(app, v1)).isEqualTo("succeeded");
-        assertThat(state("web")).isEqualTo("up");
+        assertThat(state(v1)).isEqualTo(ReleaseState.LIVE);
+        assertThat(state("web")).isEqualTo(DynoState.UP);
     }
 
     @Test
     void aReleaseWhoseWebDynoNeverBindsFailsAfterTheBootTimeoutAndTheOldOneKeepsServing() {
         int v1 = release(Map.of("web", "serve"));
-        manager.tick();
+        pass();
         runtime.bindsPort = false;
         int v2 = release(Map.of("web", "never binds"));
 
-        manager.tick();
-        assertThat(releases.status(app, v2)).isEqualTo("pending");
+        pass();
+        assertThat(state(v2)).isEqualTo(ReleaseState.BOOTING);
         clock.advance(Duration.ofSeconds(61));
-        manager.tick();
+        pass();
 
-        assertThat(releases.status(app, v2)).isEqualTo("failed");
+        assertThat(state(v2)).isEqualTo(ReleaseState.FAILED);
+        assertThat(releases.find(app, v2).orElseThrow().failure())
+                .startsWith("web.1 did not accept connections on $PORT within 60 s");
         assertThat(releases.current(app).orElseThrow().version()).isEqualTo(v1);
         assertThat(runtime.running("-v" + v1)).isEqualTo(1);
     }
@@ -81,51 +85,51 @@ class DynoManagerDecisionsTest {
     @Test
     void aCrashRestartsAtOnceThenWaitsOneTwoFourSeconds() {
         release(Map.of("web", "serve"));
-        manager.tick();
+        pass();
 
         runtime.crash("web-1", 1);
-        manager.tick();
+        pass();
         assertThat(runtime.restarts).hasSize(1); // at once
 
         runtime.crash("web-1", 1);
-        manager.tick();
+        pass();
         assertThat(runtime.restarts).hasSize(1);
-        assertThat(state("web")).isEqualTo("restarting");
+        assertThat(state("web")).isEqualTo(DynoState.RESTARTING);
         clock.advance(Duration.ofMillis(999));
-        manager.tick();
+        pass();
         assertThat(runtime.restarts).hasSize(1);
         clock.advance(Duration.ofMillis(1));
-        manager.tick();
+        pass();
         assertThat(runtime.restarts).hasSize(2); // after 1 s
 
         runtime.crash("web-1", 1);
-        manager.tick();
+        pass();
         clock.advance(Duration.ofSeconds(2));
-        manager.tick();
+        pass();
         assertThat(runtime.restarts).hasSize(3); // after 2 s
 
         runtime.crash("web-1", 1);
-        manager.tick();
+        pass();
         clock.advance(Duration.ofSeconds(3));
-        manager.tick();
+        pass();
         assertThat(runtime.restarts).hasSize(3); // 4 s not yet up
         clock.advance(Duration.ofSeconds(1));
-        manager.tick();
+        pass();
         assertThat(runtime.restarts).hasSize(4);
     }
 
     @Test
     void scalingStartsAndStopsDynosToMatchTheFormation() throws Exception {
         release(Map.of("web", "serve"));
-        manager.tick();
+        pass();
         new FormationService(db, releases, 20).scale(app,
                 java.util.List.of(new io.slipway.api.FormationUpdate.Item("web", 3, null)), "test");
-        manager.tick();
+        pass();
         assertThat(runtime.running("-web-")).isEqualTo(3);
 
         new FormationService(db, releases, 20).scale(app,
                 java.util.List.of(new io.slipway.api.FormationUpdate.Item("web", 1, null)), "test");
-        manager.tick();
+        pass();
         Thread.sleep(200); // stops run in the background
         assertThat(runtime.running("-web-")).isEqualTo(1);
     }
@@ -137,7 +141,59 @@ class DynoManagerDecisionsTest {
         return db.inTransaction(c -> releases.create(c, app, build.id(), Map.of(), types, "Deploy", "test")).version();
     }
 
-    private String state(String type) {
+    @Test
+    void aWebDynoThatCrashesWhileBootingFailsItsReleaseWithItsLastLinesAndIsNotRestarted() throws Exception {
+        int v1 = release(Map.of("web", "serve"));
+        pass();
+        runtime.bindsPort = false;
+        runtime.lastLines = java.util.List.of("Error: Could not find or load main class Main",
+                "Caused by: java.lang.ClassNotFoundException: Main");
+        int v2 = release(Map.of("web", "java Main"));
+        pass();
+
+        runtime.crash("-v" + v2, 1);
+        pass();
+
+        Release failed = releases.find(app, v2).orElseThrow();
+        assertThat(failed.state()).isEqualTo(ReleaseState.FAILED);
+        assertThat(failed.failure()).isEqualTo("web.1 exited with code 1 while v" + v2 + " was booting; its last output:\n"
+                + "Error: Could not find or load main class Main\nCaused by: java.lang.ClassNotFoundException: Main");
+        assertThat(runtime.restarts).isEmpty();
+        assertThat(releases.current(app).orElseThrow().version()).isEqualTo(v1);
+        pass(); // the next pass stops the failed release's dyno
+        Thread.sleep(200); // stops run in the background
+        assertThat(runtime.running("-v" + v2)).isZero();
+        assertThat(manager.dynos(app.id())).extracting(DynoStore.Row::release).containsOnly(v1);
+    }
+
+    @Test
+    void aReleaseMadeWhileAnotherBootsSupersedesIt() {
+        release(Map.of("web", "serve"));
+        pass();
+        runtime.bindsPort = false;
+        int v2 = release(Map.of("web", "slow"));
+        pass();
+        runtime.bindsPort = true;
+        int v3 = release(Map.of("web", "fast"));
+
+        pass();
+
+        assertThat(state(v2)).isEqualTo(ReleaseState.SUPERSEDED);
+        assertThat(releases.find(app, v2).orElseThrow().failure()).isEqualTo("superseded by v" + v3 + " before it went live");
+        assertThat(state(v3)).isEqualTo(ReleaseState.LIVE);
+    }
+
+    /** Two of the manager's passes: one starts what is missing, the next observes it (in production a wake). */
+    private void pass() {
+        manager.tick();
+        manager.tick();
+    }
+
+    private ReleaseState state(int version) {
+        return releases.find(app, version).orElseThrow().state();
+    }
+
+    private DynoState state(String type) {
         return manager.dynos(app.id()).stream().filter(r -> r.type().equals(type)).findFirst().orElseThrow().state();
     }
 }

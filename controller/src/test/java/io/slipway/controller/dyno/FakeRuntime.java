@@ -16,6 +16,7 @@ final class FakeRuntime implements DynoRuntime {
     final List<String> starts = new ArrayList<>();
     final List<String> restarts = new ArrayList<>();
     boolean bindsPort = true;
+    List<String> lastLines = List.of();
 
     FakeRuntime(Clock clock) {
         this.clock = clock;
@@ -51,6 +52,11 @@ final class FakeRuntime implements DynoRuntime {
     @Override
     public synchronized void stopAndRemove(String id, Duration grace) {
         containers.remove(id);
+    }
+
+    @Override
+    public List<String> lastLines(String id, int n) {
+        return lastLines;
     }
 
     @Override

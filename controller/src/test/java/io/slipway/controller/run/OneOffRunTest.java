@@ -1,5 +1,6 @@
 package io.slipway.controller.run;
 
+import io.slipway.controller.docker.Labels;
 import static io.slipway.controller.testing.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -163,7 +164,7 @@ class OneOffRunTest {
 
     private static int oneOffContainers(String app) {
         return docker.client().listContainersCmd().withShowAll(true).withLabelFilter(Map.of(
-                DockerEngine.LABEL_PLATFORM, platform.platformId(), DockerEngine.LABEL_APP, app,
-                DockerEngine.LABEL_ROLE, "run")).exec().size();
+                Labels.PLATFORM, platform.platformId(), Labels.APP, app,
+                Labels.ROLE, "run")).exec().size();
     }
 }

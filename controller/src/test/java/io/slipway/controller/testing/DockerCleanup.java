@@ -1,5 +1,6 @@
 package io.slipway.controller.testing;
 
+import io.slipway.controller.docker.Labels;
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.slipway.controller.docker.DockerEngine;
 import java.util.Map;
@@ -10,7 +11,7 @@ final class DockerCleanup {
 
     static void removeEverythingOf(String platform) {
         try (DockerEngine docker = DockerEngine.connect()) {
-            var label = Map.of(DockerEngine.LABEL_PLATFORM, platform);
+            var label = Map.of(Labels.PLATFORM, platform);
             try {
                 docker.client().pingCmd().exec();
             } catch (RuntimeException noEngine) {
@@ -26,7 +27,7 @@ final class DockerCleanup {
                 }
             });
             var volumes = docker.client().listVolumesCmd()
-                    .withFilter("label", java.util.List.of(DockerEngine.LABEL_PLATFORM + "=" + platform)).exec().getVolumes();
+                    .withFilter("label", java.util.List.of(Labels.PLATFORM + "=" + platform)).exec().getVolumes();
             if (volumes != null) {
                 volumes.forEach(v -> {
                     try {

@@ -1,0 +1,31 @@
+package io.slipway.controller.docker;
+
+/**
+ * Every label key and role value Slipway puts on containers, volumes and images, in one place: the
+ * platform finds its own things by these (and adopts running dynos after a restart), so a key
+ * spelled two ways would make a container invisible to one of its readers.
+ */
+public final class Labels {
+    /** The platform's short id: several platforms can share one engine without touching each other's things. */
+    public static final String PLATFORM = "io.slipway.platform";
+    public static final String APP = "io.slipway.app";
+    /** What a container is for: one of the {@code ROLE_} values. */
+    public static final String ROLE = "io.slipway.role";
+    public static final String BUILD = "io.slipway.build";
+    public static final String COMMIT = "io.slipway.commit";
+    /** The release version a dyno or one-off runs ({@code 7} for v7). */
+    public static final String RELEASE = "io.slipway.release";
+    /** A formation dyno's process type and index ({@code web}, {@code 2}). */
+    public static final String TYPE = "io.slipway.type";
+    public static final String INDEX = "io.slipway.index";
+    /** A one-off dyno's name ({@code run.3}). */
+    public static final String DYNO = "io.slipway.dyno";
+
+    public static final String ROLE_DYNO = "dyno";
+    public static final String ROLE_RUN = "run";
+    public static final String ROLE_BUILD = "build";
+    /** The Procfile {@code release:} command of one release. */
+    public static final String ROLE_RELEASE = "release";
+
+    private Labels() {}
+}
