@@ -109,8 +109,10 @@ public final class DynoManager implements AutoCloseable {
                 byApp.computeIfAbsent(c.labels().getOrDefault(Labels.APP, ""), k -> new ArrayList<>()).add(c);
             }
             Set<String> known = new HashSet<>();
+            Set<UUID> knownIds = new HashSet<>();
             for (DynoStore.Desired d : store.desired()) {
                 known.add(d.app());
+                knownIds.add(d.appId());
                 try {
                     reconcile(d, byApp.getOrDefault(d.app(), List.of()));
                 } catch (RuntimeException e) {
@@ -124,6 +126,7 @@ public final class DynoManager implements AutoCloseable {
                     containers.forEach(c -> stopInBackground(app, c, "its app is gone or has no release booting or live"));
                 }
             });
+            store.forgetAllBut(knownIds);
         } catch (RuntimeException e) {
             log.warn("dyno manager tick failed: {}", e.getMessage());
         }

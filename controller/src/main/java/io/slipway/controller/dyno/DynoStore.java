@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -87,6 +88,16 @@ public final class DynoStore {
             names.forEach((id, name) -> out.add(new Desired(id, name, targets.get(id), lives.get(id),
                     formation.getOrDefault(id, Map.of()), sizes.getOrDefault(id, Map.of()))));
             return out;
+        });
+    }
+
+    /** Drops the rows of apps that want no dynos now (their only releases failed): their containers are being stopped. */
+    void forgetAllBut(Set<UUID> apps) {
+        db.inTransaction(c -> {
+            try (var st = c.prepareStatement("delete from dynos where not (app_id = any (?))")) {
+                st.setArray(1, c.createArrayOf("uuid", apps.toArray()));
+                return st.executeUpdate();
+            }
         });
     }
 

@@ -154,8 +154,9 @@ class OneOffRunTest {
         GitPush.Result failed = bad.push(platform.apiUrl(), "phased", platform.adminToken(), "+main:main");
 
         assertThat(failed.exit()).isNotZero();
-        assertThat(failed.output()).contains("nope").contains("Release command failed with exit code 4")
-                .doesNotContain("Released v2");
+        assertThat(failed.output()).contains("nope")
+                .contains("Deploy of v2 failed: the release command `echo nope; exit 4` exited with code 4")
+                .contains("v1 keeps serving.").doesNotContain("Released v2");
         var releases = json(api.get("/apps/phased/releases"));
         assertThat(releases.get(0).get("status").asText()).isEqualTo("failed");
         assertThat(json(api.get("/apps/phased/releases/v1")).get("current").asBoolean()).isTrue();
