@@ -88,11 +88,15 @@ public final class ReleasePhase implements AutoCloseable {
 
     /** Advance now rather than at the next tick (a release was just made, a command just ended). */
     public void wake() {
-        if (started.get() && wakePending.compareAndSet(false, true)) {
-            loop.execute(() -> {
-                wakePending.set(false);
-                advance();
-            });
+        if (started.get() && !loop.isShutdown() && wakePending.compareAndSet(false, true)) {
+            try {
+                loop.execute(() -> {
+                    wakePending.set(false);
+                    advance();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // the controller is stopping: the next one goes on from what it finds
+            }
         }
     }
 

@@ -86,17 +86,25 @@ public final class DynoManager implements AutoCloseable {
 
     /** Reconcile now rather than at the next tick (after a scale, a release, a crash event); a no-op before {@link #start}. */
     public void wake() {
-        if (started.get() && wakePending.compareAndSet(false, true)) {
-            loop.execute(() -> {
-                wakePending.set(false);
-                tick();
-            });
+        if (started.get() && !loop.isShutdown() && wakePending.compareAndSet(false, true)) {
+            try {
+                loop.execute(() -> {
+                    wakePending.set(false);
+                    tick();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // the controller is stopping: nothing more to reconcile
+            }
         }
     }
 
     private void wakeIn(Duration delay) {
-        if (started.get()) {
-            loop.schedule(this::wake, delay.toMillis(), TimeUnit.MILLISECONDS);
+        if (started.get() && !loop.isShutdown()) {
+            try {
+                loop.schedule(this::wake, delay.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // the controller is stopping
+            }
         }
     }
 
