@@ -24,8 +24,10 @@ import java.util.Set;
  */
 public final class ReleaseProgress {
     private static final Duration POLL = Duration.ofMillis(200);
-    /** A wait longer than this says what it waits for. */
-    private static final Duration QUIET = Duration.ofSeconds(5);
+    /** A wait longer than this says what it waits for… */
+    private static final Duration QUIET = Duration.ofSeconds(2);
+    /** …and then says it again this often, so a 60 s boot is not 30 lines. */
+    private static final Duration REMIND = Duration.ofSeconds(10);
 
     private final ReleaseService releases;
     private final DynoManager dynos;
@@ -51,6 +53,7 @@ public final class ReleaseProgress {
         int phaseLines = 0;
         boolean phaseAnnounced = false;
         Set<String> reportedUp = new HashSet<>();
+        Duration quiet = QUIET;
         Release now = release;
         while (true) {
             // The state first, then what it produced: a release that moves on between the two
@@ -66,6 +69,7 @@ public final class ReleaseProgress {
                 lines.forEach(out::detail);
                 if (!lines.isEmpty()) {
                     lastSaid = clock.instant();
+                    quiet = QUIET;
                 }
             }
             List<DynoStore.Row> rows = dynos.dynos(app.id()).stream().filter(r -> r.release() == release.version()).toList();
@@ -73,6 +77,7 @@ public final class ReleaseProgress {
                 if (r.state() == DynoState.UP && reportedUp.add(r.dynoName())) {
                     out.detail("Starting " + r.dynoName() + " ... up");
                     lastSaid = clock.instant();
+                    quiet = QUIET;
                 }
             }
             if (!now.state().inFlight()) {
@@ -82,9 +87,10 @@ public final class ReleaseProgress {
             if (!t.isBefore(deadline)) {
                 return now;
             }
-            if (Duration.between(lastSaid, t).compareTo(QUIET) >= 0) {
+            if (Duration.between(lastSaid, t).compareTo(quiet) >= 0) {
                 out.detail(waitingFor(now, rows, t));
                 lastSaid = t;
+                quiet = REMIND;
             }
             try {
                 Thread.sleep(POLL.toMillis());

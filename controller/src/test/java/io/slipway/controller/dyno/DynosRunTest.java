@@ -138,7 +138,7 @@ class DynosRunTest {
 
         assertThat(push.exit()).isNotZero();
         assertThat(push.output()).contains("did not accept connections on $PORT within 8 s")
-                .contains("the previous release keeps serving");
+                .contains("v1 keeps serving.");
         assertThat(containerOf("web", 1)).isEqualTo(serving);
         assertThat(get(port("web", 1), "/compiled.txt")).isEqualTo("HELLO WORLD\n");
         JsonNode releases = json(api.get("/apps/shop/releases"));
