@@ -4,6 +4,7 @@ import com.github.dockerjava.api.model.Container;
 import io.slipway.controller.app.App;
 import io.slipway.controller.app.AppService;
 import io.slipway.controller.docker.Labels;
+import io.slipway.controller.loop.ReconcileLoop;
 import io.slipway.controller.release.Release;
 import io.slipway.controller.release.ReleaseService;
 import io.slipway.controller.release.ReleaseState;
@@ -18,10 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +41,8 @@ public final class ReleasePhase implements AutoCloseable {
     private final OneOffDynos runs;
     private final Runnable releaseBooting;
     private final Clock clock;
-    private final Duration tick;
     private final Duration maxTime;
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().name("release-phase").daemon().unstarted(r));
-    private final AtomicBoolean wakePending = new AtomicBoolean();
-    private final AtomicBoolean started = new AtomicBoolean();
+    private final ReconcileLoop loop;
     /** Containers a thread of ours follows now, by name. */
     private final Set<String> following = ConcurrentHashMap.newKeySet();
     /** What each release command wrote, by container name, for the push that waits on it. */
@@ -63,8 +56,8 @@ public final class ReleasePhase implements AutoCloseable {
         this.runs = runs;
         this.releaseBooting = releaseBooting;
         this.clock = clock;
-        this.tick = tick;
         this.maxTime = maxTime;
+        this.loop = new ReconcileLoop("release-phase", tick, this::advance);
     }
 
     /** The lines one release command wrote, growing while it runs. */
@@ -82,22 +75,12 @@ public final class ReleasePhase implements AutoCloseable {
     }
 
     public void start() {
-        started.set(true);
-        loop.scheduleWithFixedDelay(this::advance, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
+        loop.start();
     }
 
     /** Advance now rather than at the next tick (a release was just made, a command just ended). */
     public void wake() {
-        if (started.get() && !loop.isShutdown() && wakePending.compareAndSet(false, true)) {
-            try {
-                loop.execute(() -> {
-                    wakePending.set(false);
-                    advance();
-                });
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
-                // the controller is stopping: the next one goes on from what it finds
-            }
-        }
+        loop.wake();
     }
 
     /** The release command's lines of {@code app}'s vN from {@code index} on (empty when none ran here). */
@@ -211,6 +194,6 @@ public final class ReleasePhase implements AutoCloseable {
 
     @Override
     public void close() {
-        loop.shutdownNow();
+        loop.close();
     }
 }

@@ -3,6 +3,7 @@ package io.slipway.controller.dyno;
 import io.slipway.controller.db.Database;
 import io.slipway.controller.docker.Labels;
 import io.slipway.controller.logs.LogSink;
+import io.slipway.controller.loop.ReconcileLoop;
 import io.slipway.controller.release.ReleaseService;
 import io.slipway.controller.release.ReleaseState;
 import java.time.Clock;
@@ -21,9 +22,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,12 +54,9 @@ public final class DynoManager implements AutoCloseable {
     private final Clock clock;
     private final Settings settings;
     private final String platform;
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().name("dyno-manager").daemon().unstarted(r));
+    private final ReconcileLoop loop;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<String> stopping = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean wakePending = new AtomicBoolean();
-    private final AtomicBoolean started = new AtomicBoolean();
     private volatile LogSink events = LogSink.NULL;
 
     public DynoManager(Database db, ReleaseService releases, DynoRuntime runtime, Clock clock, Settings settings,
@@ -72,6 +67,7 @@ public final class DynoManager implements AutoCloseable {
         this.settings = settings;
         this.platform = platform;
         this.planner = new DynoPlanner(platform, settings.bootTimeout(), settings.settle(), settings.backoff());
+        this.loop = new ReconcileLoop("dyno-manager", settings.tick(), this::tick);
     }
 
     /** Where dyno events ({@code slipway[web.1]: State changed from up to crashed}) go: the app's log stream. */
@@ -80,32 +76,12 @@ public final class DynoManager implements AutoCloseable {
     }
 
     public void start() {
-        started.set(true);
-        loop.scheduleWithFixedDelay(this::tick, 0, settings.tick().toMillis(), TimeUnit.MILLISECONDS);
+        loop.start();
     }
 
     /** Reconcile now rather than at the next tick (after a scale, a release, a crash event); a no-op before {@link #start}. */
     public void wake() {
-        if (started.get() && !loop.isShutdown() && wakePending.compareAndSet(false, true)) {
-            try {
-                loop.execute(() -> {
-                    wakePending.set(false);
-                    tick();
-                });
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
-                // the controller is stopping: nothing more to reconcile
-            }
-        }
-    }
-
-    private void wakeIn(Duration delay) {
-        if (started.get() && !loop.isShutdown()) {
-            try {
-                loop.schedule(this::wake, delay.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
-                // the controller is stopping
-            }
-        }
+        loop.wake();
     }
 
     /** One pass over every app; never throws, so the loop never dies. */
@@ -178,7 +154,7 @@ public final class DynoManager implements AutoCloseable {
             wake(); // stop the losers, or look at the new dynos, now rather than a tick later
         } else if (after.values().stream().anyMatch(r -> r.state() == DynoState.STARTING)) {
             // A dyno that binds its port in 300 ms should not wait out a whole tick to be routed.
-            wakeIn(STARTING_POLL);
+            loop.wakeIn(STARTING_POLL);
         }
     }
 
@@ -386,7 +362,7 @@ public final class DynoManager implements AutoCloseable {
 
     @Override
     public void close() {
-        loop.shutdownNow();
+        loop.close();
         background.shutdownNow();
     }
 }

@@ -1,0 +1,76 @@
+package io.slipway.controller.loop;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One thread that runs a level-triggered pass every tick, and at once when woken (a wake while a
+ * pass is already due is folded into it). A pass that throws is logged and the loop goes on; a
+ * wake after {@link #close} is a no-op, so background work that ends during shutdown needs no care.
+ */
+public final class ReconcileLoop implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReconcileLoop.class);
+
+    private final String name;
+    private final Runnable pass;
+    private final Duration tick;
+    private final ScheduledExecutorService thread;
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private final AtomicBoolean started = new AtomicBoolean();
+
+    public ReconcileLoop(String name, Duration tick, Runnable pass) {
+        this.name = name;
+        this.pass = pass;
+        this.tick = tick;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name(name).daemon().unstarted(r));
+    }
+
+    public void start() {
+        started.set(true);
+        thread.scheduleWithFixedDelay(this::runPass, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A pass now rather than at the next tick; a no-op before {@link #start} (tests drive passes by hand). */
+    public void wake() {
+        if (started.get() && !thread.isShutdown() && wakePending.compareAndSet(false, true)) {
+            try {
+                thread.execute(() -> {
+                    wakePending.set(false);
+                    runPass();
+                });
+            } catch (RejectedExecutionException closing) {
+                // stopping: the next controller goes on from what it finds
+            }
+        }
+    }
+
+    /** A pass after {@code delay}, sooner than the tick (something is about to change). */
+    public void wakeIn(Duration delay) {
+        if (started.get() && !thread.isShutdown()) {
+            try {
+                thread.schedule(this::wake, delay.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closing) {
+                // stopping
+            }
+        }
+    }
+
+    private void runPass() {
+        try {
+            pass.run();
+        } catch (RuntimeException e) {
+            log.warn("{} pass failed: {}", name, e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}
