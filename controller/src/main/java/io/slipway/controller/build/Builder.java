@@ -60,8 +60,15 @@ public final class Builder {
     public record Request(String app, int number, String commit, SourceArchive source,
                           Map<String, String> config, Buildpacks.Selection buildpacks, List<String> supported) {}
 
-    /** What a successful build produced. */
-    public record Result(String image, String buildpack, Map<String, String> defaultProcessTypes) {}
+    /**
+     * What a successful build produced. {@code procfile} is the Procfile as the buildpacks left it
+     * in the slug ({@code /app/Procfile}), or null when the built app has none.
+     */
+    public record Result(String image, String buildpack, Map<String, String> defaultProcessTypes, String procfile) {
+        public Result(String image, String buildpack, Map<String, String> defaultProcessTypes) {
+            this(image, buildpack, defaultProcessTypes, null);
+        }
+    }
 
     public Builder(DockerEngine docker, StackImages stacks, Settings settings) {
         this.docker = docker;
@@ -294,7 +301,9 @@ public final class Builder {
             Map<String, String> defaults = new LinkedHashMap<>();
             results.entrySet().stream().filter(e -> e.getKey().startsWith("release-")).sorted(Map.Entry.comparingByKey())
                     .forEach(e -> defaults.putAll(defaultProcessTypes(e.getValue())));
-            return new Result(repository + ":" + tag, buildpack, defaults);
+            byte[] procfile = results.get("Procfile");
+            return new Result(repository + ":" + tag, buildpack, defaults,
+                    procfile == null ? null : new String(procfile, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("committing the app image: " + e.getMessage(), e);
         } finally {
