@@ -4,10 +4,15 @@ import static io.slipway.controller.testing.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Volume;
+import io.slipway.controller.docker.DockerEngine;
 import io.slipway.controller.testing.Api;
 import io.slipway.controller.testing.GitPush;
 import io.slipway.controller.testing.TestPlatform;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -127,6 +132,34 @@ class BuildpackContractTest {
                 .contains("greeting from ENV_DIR: ahoy")
                 .contains("the cache is writable")
                 .contains("the app directory is writable");
+    }
+
+    @Test
+    void aCacheLeftByBuildsThatRanBuildpacksAsRootIsHandedToTheBuildUser() throws Exception {
+        // Builds before buildpacks ran unprivileged left root-owned files in the app's cache volume.
+        String volume = "slipway-" + platform.platformId() + "-cache-bp";
+        try (DockerEngine docker = DockerEngine.connect()) {
+            docker.client().createVolumeCmd().withName(volume)
+                    .withLabels(Map.of(DockerEngine.LABEL_PLATFORM, platform.platformId(), DockerEngine.LABEL_APP, "bp")).exec();
+            String image = new StackImages(docker, Path.of("..", "buildpacks", "stack").toAbsolutePath().normalize())
+                    .ensure(BuildOutput.NULL).build();
+            String id = docker.client().createContainerCmd(image).withUser("0")
+                    .withCmd("bash", "-c", "mkdir -p /cache/m2/org && echo old > /cache/m2/org/artifact.jar && chmod 644 /cache/m2/org/artifact.jar")
+                    .withHostConfig(HostConfig.newHostConfig().withBinds(new Bind(volume, new Volume("/cache")))).exec().getId();
+            try {
+                docker.client().startContainerCmd(id).exec();
+                assertThat(docker.client().waitContainerCmd(id).start().awaitStatusCode()).isZero();
+            } finally {
+                docker.removeContainer(id);
+            }
+        }
+        config("{\"BUILDPACK_URL\":\"" + fixture("probe-buildpack") + "\"}");
+        GitPush app = GitPush.init().write("Procfile", "web: python3 -m http.server $PORT\n").commit("probe");
+
+        GitPush.Result push = push(app);
+
+        assertThat(push.exit()).as(push.output()).isZero();
+        assertThat(push.output()).contains("running as uid 10001").contains("every file in the cache is writable");
     }
 
     @Test
