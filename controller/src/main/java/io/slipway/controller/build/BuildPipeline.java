@@ -88,13 +88,14 @@ public final class BuildPipeline {
             out.step("Building " + app.name() + " (build " + build.number() + ", commit " + sha.substring(0, 7) + ")");
             Map<String, String> vars = config.get(app);
             SourceArchive source = new SourceArchive(repo, commit);
-            Optional<Procfile> procfile = source.topLevelFile("Procfile").map(BuildPipeline::parseProcfile);
             Builder.Result result;
             try (Buildpacks.Selection selection = buildpacks.select(
                     Optional.ofNullable(vars.get("BUILDPACK_URL")), source.topLevelFile(".buildpacks"), out)) {
                 result = builder.build(new Builder.Request(app.name().value(), build.number(), sha, source, vars,
                         selection, buildpacks.builtinNames()), out);
             }
+            // The Procfile of the built slug, not of the pushed tree: a buildpack may have moved it.
+            Optional<Procfile> procfile = Optional.ofNullable(result.procfile()).map(BuildPipeline::parseProcfile);
             Map<String, String> types = processTypes(procfile, result, out);
             builds.succeeded(build, result, types, captured.toString());
             Release release = db.inTransaction(c -> releases.create(c, app, build.id(), vars, types,

@@ -15,6 +15,7 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Volume;
 import io.slipway.controller.docker.DockerEngine;
+import io.slipway.controller.docker.Labels;
 import io.slipway.controller.docker.OutputLines;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,8 +61,15 @@ public final class Builder {
     public record Request(String app, int number, String commit, SourceArchive source,
                           Map<String, String> config, Buildpacks.Selection buildpacks, List<String> supported) {}
 
-    /** What a successful build produced. */
-    public record Result(String image, String buildpack, Map<String, String> defaultProcessTypes) {}
+    /**
+     * What a successful build produced. {@code procfile} is the Procfile as the buildpacks left it
+     * in the slug ({@code /app/Procfile}), or null when the built app has none.
+     */
+    public record Result(String image, String buildpack, Map<String, String> defaultProcessTypes, String procfile) {
+        public Result(String image, String buildpack, Map<String, String> defaultProcessTypes) {
+            this(image, buildpack, defaultProcessTypes, null);
+        }
+    }
 
     public Builder(DockerEngine docker, StackImages stacks, Settings settings) {
         this.docker = docker;
@@ -101,10 +109,10 @@ public final class Builder {
     /** Build containers that outlived their controller (killed mid-build) are removed on start. */
     public int removeOrphans() {
         var orphans = docker.client().listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(DockerEngine.LABEL_PLATFORM, settings.platform(), DockerEngine.LABEL_ROLE, "build")).exec();
+                .withLabelFilter(Map.of(Labels.PLATFORM, settings.platform(), Labels.ROLE, Labels.ROLE_BUILD)).exec();
         orphans.forEach(c -> docker.removeContainer(c.getId()));
         var slugs = docker.client().listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(DockerEngine.LABEL_PLATFORM, settings.platform(), DockerEngine.LABEL_ROLE, "slug")).exec();
+                .withLabelFilter(Map.of(Labels.PLATFORM, settings.platform(), Labels.ROLE, Labels.ROLE_SLUG)).exec();
         slugs.forEach(c -> docker.removeContainer(c.getId()));
         return orphans.size() + slugs.size();
     }
@@ -114,7 +122,7 @@ public final class Builder {
      * another fails: a new app of the same name must never start from the old one's cache.
      */
     public void forgetApp(String app) {
-        Map<String, String> ofApp = Map.of(DockerEngine.LABEL_PLATFORM, settings.platform(), DockerEngine.LABEL_APP, app);
+        Map<String, String> ofApp = Map.of(Labels.PLATFORM, settings.platform(), Labels.APP, app);
         for (var c : docker.client().listContainersCmd().withShowAll(true).withLabelFilter(ofApp).exec()) {
             docker.removeContainer(c.getId()); // a build or dyno a concurrent step started late
         }
@@ -145,8 +153,8 @@ public final class Builder {
         try {
             docker.client().inspectVolumeCmd(volume).exec();
         } catch (NotFoundException e) {
-            docker.client().createVolumeCmd().withName(volume).withLabels(Map.of(DockerEngine.LABEL_PLATFORM,
-                    settings.platform(), DockerEngine.LABEL_APP, app, DockerEngine.LABEL_ROLE, "cache")).exec();
+            docker.client().createVolumeCmd().withName(volume).withLabels(Map.of(Labels.PLATFORM,
+                    settings.platform(), Labels.APP, app, Labels.ROLE, Labels.ROLE_CACHE)).exec();
         }
         return volume;
     }
@@ -175,9 +183,9 @@ public final class Builder {
     }
 
     private Map<String, String> labels(Request req, String role) {
-        return Map.of(DockerEngine.LABEL_PLATFORM, settings.platform(), DockerEngine.LABEL_APP, req.app(),
-                DockerEngine.LABEL_ROLE, role, DockerEngine.LABEL_BUILD, Integer.toString(req.number()),
-                DockerEngine.LABEL_COMMIT, req.commit());
+        return Map.of(Labels.PLATFORM, settings.platform(), Labels.APP, req.app(),
+                Labels.ROLE, role, Labels.BUILD, Integer.toString(req.number()),
+                Labels.COMMIT, req.commit());
     }
 
     private void copyInputs(String id, Request req) {
@@ -271,7 +279,7 @@ public final class Builder {
     private Result commit(String buildId, String runImage, Request req, Map<String, byte[]> results, BuildOutput out) {
         out.step("Compressing and committing the image");
         String slug = docker.client().createContainerCmd(runImage)
-                .withLabels(labels(req, "slug"))
+                .withLabels(labels(req, Labels.ROLE_SLUG))
                 .withName(containerName(settings.platform(), req) + "-slug")
                 .exec().getId();
         try {
@@ -294,7 +302,9 @@ public final class Builder {
             Map<String, String> defaults = new LinkedHashMap<>();
             results.entrySet().stream().filter(e -> e.getKey().startsWith("release-")).sorted(Map.Entry.comparingByKey())
                     .forEach(e -> defaults.putAll(defaultProcessTypes(e.getValue())));
-            return new Result(repository + ":" + tag, buildpack, defaults);
+            byte[] procfile = results.get("Procfile");
+            return new Result(repository + ":" + tag, buildpack, defaults,
+                    procfile == null ? null : new String(procfile, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("committing the app image: " + e.getMessage(), e);
         } finally {

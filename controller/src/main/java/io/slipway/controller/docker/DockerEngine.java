@@ -13,13 +13,6 @@ import java.time.Duration;
  * nothing in Slipway shells out to the docker CLI.
  */
 public final class DockerEngine implements AutoCloseable {
-    // Kept for build/ until it moves to Labels (a branch in flight edits those files).
-    public static final String LABEL_PLATFORM = Labels.PLATFORM;
-    public static final String LABEL_APP = Labels.APP;
-    public static final String LABEL_ROLE = Labels.ROLE;
-    public static final String LABEL_BUILD = Labels.BUILD;
-    public static final String LABEL_COMMIT = Labels.COMMIT;
-
     private final DockerClient client;
     private final java.net.URI host;
 

@@ -24,6 +24,10 @@ public final class Labels {
     public static final String ROLE_DYNO = "dyno";
     public static final String ROLE_RUN = "run";
     public static final String ROLE_BUILD = "build";
+    /** The container a build's /app is copied into before it is committed as the app's image. */
+    public static final String ROLE_SLUG = "slug";
+    public static final String ROLE_CACHE = "cache";
+    public static final String ROLE_STACK = "stack";
     /** The Procfile {@code release:} command of one release. */
     public static final String ROLE_RELEASE = "release";
 

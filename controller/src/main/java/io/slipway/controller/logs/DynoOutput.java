@@ -99,7 +99,7 @@ public final class DynoOutput implements AutoCloseable {
         }
         try {
             List<Container> containers = docker.listContainersCmd().withShowAll(true)
-                    .withLabelFilter(Map.of(Labels.PLATFORM, platform, Labels.ROLE, "dyno")).exec();
+                    .withLabelFilter(Map.of(Labels.PLATFORM, platform, Labels.ROLE, Labels.ROLE_DYNO)).exec();
             Set<String> live = new HashSet<>();
             Set<String> liveShort = new HashSet<>();
             for (Container c : containers) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.slipway.controller.docker.DockerEngine;
+import io.slipway.controller.docker.Labels;
 import io.slipway.controller.testing.Api;
 import io.slipway.controller.testing.ControllerProcess;
 import io.slipway.controller.testing.GitPush;
@@ -107,6 +108,6 @@ class BuildLimitsTest {
 
     private static int buildContainers(String app) {
         return docker.client().listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(DockerEngine.LABEL_APP, app, DockerEngine.LABEL_ROLE, "build")).exec().size();
+                .withLabelFilter(Map.of(Labels.APP, app, Labels.ROLE, Labels.ROLE_BUILD)).exec().size();
     }
 }

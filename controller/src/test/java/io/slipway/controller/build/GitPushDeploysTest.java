@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.controller.docker.DockerEngine;
+import io.slipway.controller.docker.Labels;
 import io.slipway.controller.testing.Api;
 import io.slipway.controller.testing.GitPush;
 import io.slipway.controller.testing.TestPlatform;
@@ -74,8 +75,8 @@ class GitPushDeploysTest {
         assertThat(release.get("config").get("GREETING").asText()).isEqualTo("hi there");
         String image = release.get("image").asText();
         var labels = docker.client().inspectImageCmd(image).exec().getConfig().getLabels();
-        assertThat(labels).containsEntry(DockerEngine.LABEL_APP, "hello")
-                .containsEntry(DockerEngine.LABEL_COMMIT, app.git("rev-parse", "HEAD").output().strip());
+        assertThat(labels).containsEntry(Labels.APP, "hello")
+                .containsEntry(Labels.COMMIT, app.git("rev-parse", "HEAD").output().strip());
         assertThat(docker.client().inspectImageCmd(image).exec().getConfig().getUser()).isEqualTo("10001:10001");
     }
 

@@ -166,6 +166,6 @@ class OneOffRunTest {
     private static int oneOffContainers(String app) {
         return docker.client().listContainersCmd().withShowAll(true).withLabelFilter(Map.of(
                 Labels.PLATFORM, platform.platformId(), Labels.APP, app,
-                Labels.ROLE, "run")).exec().size();
+                Labels.ROLE, Labels.ROLE_RUN)).exec().size();
     }
 }
