@@ -86,7 +86,7 @@ public final class Builder {
                 .withName(name)
                 .withCmd("bash", "/slipway/build.sh")
                 .withEnv(environment(req))
-                .withLabels(labels(req, "build"))
+                .withLabels(labels(req, Labels.ROLE_BUILD))
                 .withWorkingDir("/app")
                 .withHostConfig(HostConfig.newHostConfig()
                         .withBinds(new Bind(volume, new Volume("/cache")))
