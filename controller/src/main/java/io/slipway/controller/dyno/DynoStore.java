@@ -91,10 +91,15 @@ public final class DynoStore {
         });
     }
 
-    /** Drops the rows of apps that want no dynos now (their only releases failed): their containers are being stopped. */
+    /**
+     * Drops the rows of apps that have releases but none booting or live (a first deploy failed):
+     * their containers are being stopped. An app with no release at all is left alone.
+     */
     void forgetAllBut(Set<UUID> apps) {
         db.inTransaction(c -> {
-            try (var st = c.prepareStatement("delete from dynos where not (app_id = any (?))")) {
+            try (var st = c.prepareStatement("""
+                    delete from dynos where not (app_id = any (?))
+                        and app_id in (select app_id from releases)""")) {
                 st.setArray(1, c.createArrayOf("uuid", apps.toArray()));
                 return st.executeUpdate();
             }
