@@ -80,7 +80,7 @@ class DeployCliTest extends AgainstPlatform {
                 .contains("Change: Deploy " + commit.substring(0, 7) + "\n")
                 .contains("By:     admin\n")
                 .containsPattern("When:   " + TIME + "\n")
-                .contains("Status: succeeded\n")
+                .contains("Status: live\n")
                 .contains("Build:  1\n")
                 .contains("Commit: " + commit + "\n")
                 .containsPattern("Image:  slipway-\\S+/shop:build-1\n")
@@ -95,7 +95,7 @@ class DeployCliTest extends AgainstPlatform {
         assertThat(slipway.ok("releases:info", "-a", "shop", "2").out())
                 .startsWith("=== Release v2\n")
                 .contains("Change: Set MODE config vars\n")
-                .contains("Status: succeeded (current)\n")
+                .contains("Status: live (current)\n")
                 .contains("MODE:          fast\n");
         assertThat(json(slipway.ok("releases:info", "-a", "shop", "v1", "--json")).get("commit").asText()).isEqualTo(commit);
     }
@@ -106,7 +106,7 @@ class DeployCliTest extends AgainstPlatform {
         slipway.ok("config:set", "-a", "shop", "MODE=fast");
         // v2 goes live once its web dyno accepts connections; until then v1 serves and v2 says so.
         String v2 = slipway.ok("releases", "-a", "shop").out().lines().toList().get(1);
-        assertThat(v2).matches("v2  Set MODE config vars  admin  " + TIME + "  \\((pending|current)\\)");
+        assertThat(v2).matches("v2  Set MODE config vars  admin  " + TIME + "  \\((booting|current)\\)");
         awaitCurrent("shop", 2);
         assertThat(slipway.ok("releases", "-a", "shop").out()).containsPattern("(?m)^v1  Deploy [0-9a-f]{7} +admin  " + TIME + "$");
     }
