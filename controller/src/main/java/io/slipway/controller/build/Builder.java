@@ -65,11 +65,7 @@ public final class Builder {
      * What a successful build produced. {@code procfile} is the Procfile as the buildpacks left it
      * in the slug ({@code /app/Procfile}), or null when the built app has none.
      */
-    public record Result(String image, String buildpack, Map<String, String> defaultProcessTypes, String procfile) {
-        public Result(String image, String buildpack, Map<String, String> defaultProcessTypes) {
-            this(image, buildpack, defaultProcessTypes, null);
-        }
-    }
+    public record Result(String image, String buildpack, Map<String, String> defaultProcessTypes, String procfile) {}
 
     public Builder(DockerEngine docker, StackImages stacks, Settings settings) {
         this.docker = docker;

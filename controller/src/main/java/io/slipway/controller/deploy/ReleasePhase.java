@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReleasePhase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReleasePhase.class);
-    private static final int FAILURE_LINES = 15;
     private static final Duration KEEP_OUTPUT = Duration.ofMinutes(5);
 
     private final ReleaseService releases;
@@ -89,41 +89,36 @@ public final class ReleasePhase implements AutoCloseable {
         return o == null ? List.of() : o.from(index);
     }
 
-    /** One pass; never throws, so the loop never dies. */
+    /** One pass (the loop logs a pass that throws and goes on). */
     void advance() {
-        try {
-            Map<String, Container> containers = new HashMap<>();
-            for (Container c : runs.releasePhases()) {
-                containers.put(c.getNames()[0].replaceFirst("^/", ""), c);
-            }
-            Set<String> due = ConcurrentHashMap.newKeySet();
-            for (Release release : releases.inState(ReleaseState.RELEASE_PHASE)) {
-                Optional<App> app = apps.find(release.appId().toString());
-                if (app.isEmpty()) {
-                    continue;
-                }
-                String name = runs.releasePhaseName(app.get().name().value(), release.version());
-                due.add(name);
-                try {
-                    advance(app.get(), release, name, containers.get(name));
-                } catch (RuntimeException e) {
-                    log.warn("app={} release={} release phase: {}", app.get().name(), release.name(), e.toString());
-                }
-            }
-            // A container whose release left the phase (its end recorded, or superseded) has done its part.
-            containers.forEach((name, c) -> {
-                if (!due.contains(name) && !following.contains(name)) {
-                    log.info("app={} release phase container {} removed: its release left the phase",
-                            c.getLabels().get(Labels.APP), name);
-                    runs.remove(new OneOffDynos.OneOff(c.getLabels().get(Labels.APP), name, c.getId(), null, null, false,
-                            clock.instant()));
-                }
-            });
-            Instant forget = clock.instant().minus(KEEP_OUTPUT);
-            outputs.entrySet().removeIf(e -> e.getValue().ended != null && e.getValue().ended.isBefore(forget));
-        } catch (RuntimeException e) {
-            log.warn("release phase pass failed: {}", e.toString());
+        Map<String, Container> containers = new HashMap<>();
+        for (Container c : runs.releasePhases()) {
+            containers.put(c.getNames()[0].replaceFirst("^/", ""), c);
         }
+        Set<String> due = new HashSet<>();
+        for (Release release : releases.inState(ReleaseState.RELEASE_PHASE)) {
+            Optional<App> app = apps.find(release.appId().toString());
+            if (app.isEmpty()) {
+                continue;
+            }
+            String name = runs.releasePhaseName(app.get().name().value(), release.version());
+            due.add(name);
+            try {
+                advance(app.get(), release, name, containers.get(name));
+            } catch (RuntimeException e) {
+                log.warn("app={} release={} release phase: {}", app.get().name(), release.name(), e.toString());
+            }
+        }
+        // A container whose release left the phase (its end recorded, or superseded) has done its part.
+        containers.forEach((name, c) -> {
+            if (!due.contains(name) && !following.contains(name)) {
+                log.info("app={} release phase container {} removed: its release left the phase",
+                        c.getLabels().get(Labels.APP), name);
+                runs.remove(c.getId());
+            }
+        });
+        Instant forget = clock.instant().minus(KEEP_OUTPUT);
+        outputs.entrySet().removeIf(e -> e.getValue().ended != null && e.getValue().ended.isBefore(forget));
     }
 
     private void advance(App app, Release release, String name, Container c) {
@@ -178,18 +173,16 @@ public final class ReleasePhase implements AutoCloseable {
                 releaseBooting.run();
             }
         } else {
-            List<String> lines = runs.lastLines(containerId, FAILURE_LINES);
-            StringBuilder failure = new StringBuilder("the release command `" + release.releaseCommand() + "` "
-                    + (exit == null ? "vanished" : "exited with code " + exit));
-            failure.append(lines.isEmpty() ? "; it wrote nothing" : "; its last output:");
-            lines.forEach(l -> failure.append('\n').append(l));
-            releases.transition(app, release.version(), ReleaseState.RELEASE_PHASE, ReleaseState.FAILED, failure.toString());
+            String cause = "the release command `" + release.releaseCommand() + "` "
+                    + (exit == null ? "vanished" : "exited with code " + exit);
+            releases.transition(app, release.version(), ReleaseState.RELEASE_PHASE, ReleaseState.FAILED,
+                    Release.failure(cause, runs.lastLines(containerId, Release.FAILURE_LINES)));
         }
         Output output = outputs.get(name);
         if (output != null) {
             output.ended = clock.instant();
         }
-        runs.remove(runs.adopt(app.name().value(), "release." + release.version(), containerId, release));
+        runs.remove(containerId);
     }
 
     @Override

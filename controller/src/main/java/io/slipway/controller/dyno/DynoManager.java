@@ -4,6 +4,7 @@ import io.slipway.controller.db.Database;
 import io.slipway.controller.docker.Labels;
 import io.slipway.controller.logs.LogSink;
 import io.slipway.controller.loop.ReconcileLoop;
+import io.slipway.controller.release.Release;
 import io.slipway.controller.release.ReleaseService;
 import io.slipway.controller.release.ReleaseState;
 import java.time.Clock;
@@ -36,8 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DynoManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DynoManager.class);
-    /** How many of a failed dyno's last lines its release's failure keeps (and the push shows). */
-    static final int FAILURE_LINES = 15;
     /** How soon a pass looks again while a dyno is starting. */
     private static final Duration STARTING_POLL = Duration.ofMillis(250);
 
@@ -93,10 +92,8 @@ public final class DynoManager implements AutoCloseable {
                 byApp.computeIfAbsent(c.labels().getOrDefault(Labels.APP, ""), k -> new ArrayList<>()).add(c);
             }
             Set<String> known = new HashSet<>();
-            Set<UUID> knownIds = new HashSet<>();
             for (DynoStore.Desired d : store.desired()) {
                 known.add(d.app());
-                knownIds.add(d.appId());
                 try {
                     reconcile(d, byApp.getOrDefault(d.app(), List.of()));
                 } catch (RuntimeException e) {
@@ -108,9 +105,9 @@ public final class DynoManager implements AutoCloseable {
             byApp.forEach((app, containers) -> {
                 if (!known.contains(app)) {
                     containers.forEach(c -> stopInBackground(app, c, "its app is gone or has no release booting or live"));
+                    store.forget(app);
                 }
             });
-            store.forgetAllBut(knownIds);
         } catch (RuntimeException e) {
             log.warn("dyno manager tick failed: {}", e.getMessage());
         }
@@ -216,18 +213,11 @@ public final class DynoManager implements AutoCloseable {
     private String failure(DynoPlanner.Outcome.Failed f) {
         List<String> lines;
         try {
-            lines = runtime.lastLines(f.containerId(), FAILURE_LINES);
+            lines = runtime.lastLines(f.containerId(), Release.FAILURE_LINES);
         } catch (RuntimeException e) {
             lines = List.of("(its output could not be read: " + e.getMessage() + ")");
         }
-        StringBuilder text = new StringBuilder(f.reason());
-        if (lines.isEmpty()) {
-            text.append("; it wrote nothing");
-        } else {
-            text.append("; its last output:");
-            lines.forEach(l -> text.append('\n').append(l));
-        }
-        return text.toString();
+        return Release.failure(f.reason(), lines);
     }
 
     private void announce(String app, DynoStore.ReleaseMove m, DynoStore.ReleaseRef live) {

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -91,16 +90,11 @@ public final class DynoStore {
         });
     }
 
-    /**
-     * Drops the rows of apps that have releases but none booting or live (a first deploy failed):
-     * their containers are being stopped. An app with no release at all is left alone.
-     */
-    void forgetAllBut(Set<UUID> apps) {
+    /** Drops an app's rows: it wants no dynos now (its first deploy failed), and its containers are being stopped. */
+    void forget(String app) {
         db.inTransaction(c -> {
-            try (var st = c.prepareStatement("""
-                    delete from dynos where not (app_id = any (?))
-                        and app_id in (select app_id from releases)""")) {
-                st.setArray(1, c.createArrayOf("uuid", apps.toArray()));
+            try (var st = c.prepareStatement("delete from dynos where app_id = (select id from apps where name = ?)")) {
+                st.setString(1, app);
                 return st.executeUpdate();
             }
         });

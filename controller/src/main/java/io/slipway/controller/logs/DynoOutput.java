@@ -1,6 +1,5 @@
 package io.slipway.controller.logs;
 
-import io.slipway.controller.docker.Labels;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.LogContainerCmd;
@@ -11,6 +10,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import io.slipway.controller.docker.DockerEngine;
+import io.slipway.controller.docker.Labels;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;

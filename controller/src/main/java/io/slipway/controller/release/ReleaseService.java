@@ -211,12 +211,7 @@ public final class ReleaseService {
         return db.inTransaction(c -> {
             try (var st = c.prepareStatement(SELECT + " where r.status = ? order by r.created_at")) {
                 st.setString(1, state.value());
-                var rs = st.executeQuery();
-                List<Release> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(read(rs));
-                }
-                return out;
+                return readAll(st.executeQuery());
             }
         });
     }
@@ -225,12 +220,7 @@ public final class ReleaseService {
         return db.inTransaction(c -> {
             try (var st = c.prepareStatement(SELECT + " where r.app_id = ? order by r.version desc")) {
                 st.setObject(1, app.id());
-                var rs = st.executeQuery();
-                List<Release> releases = new ArrayList<>();
-                while (rs.next()) {
-                    releases.add(read(rs));
-                }
-                return releases;
+                return readAll(st.executeQuery());
             }
         });
     }
@@ -258,6 +248,14 @@ public final class ReleaseService {
             var rs = st.executeQuery();
             return rs.next() ? Optional.of(read(rs)) : Optional.empty();
         }
+    }
+
+    private static List<Release> readAll(ResultSet rs) throws SQLException {
+        List<Release> releases = new ArrayList<>();
+        while (rs.next()) {
+            releases.add(read(rs));
+        }
+        return releases;
     }
 
     private static Release read(ResultSet rs) throws SQLException {

@@ -1,6 +1,5 @@
 package io.slipway.controller.run;
 
-import io.slipway.controller.docker.Labels;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.DockerClientException;
@@ -11,6 +10,7 @@ import io.slipway.api.RunRequest;
 import io.slipway.controller.app.App;
 import io.slipway.controller.db.Database;
 import io.slipway.controller.docker.DockerEngine;
+import io.slipway.controller.docker.Labels;
 import io.slipway.controller.docker.OutputLines;
 import io.slipway.controller.dyno.DockerDynoRuntime;
 import io.slipway.controller.dyno.DynoSize;
@@ -196,7 +196,11 @@ public final class OneOffDynos implements OneOffRunner {
     }
 
     public void remove(OneOff o) {
-        docker.removeContainer(o.containerId());
+        remove(o.containerId());
+    }
+
+    public void remove(String containerId) {
+        docker.removeContainer(containerId);
     }
 
     /** Follows the dyno's output (from its start) line by line, into the app's log stream and {@code also}. */

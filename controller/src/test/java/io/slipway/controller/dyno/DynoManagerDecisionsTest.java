@@ -137,7 +137,7 @@ class DynoManagerDecisionsTest {
     private int release(Map<String, String> types) {
         BuildService builds = new BuildService(db);
         Build build = builds.start(app, "0123456789abcdef0123456789abcdef01234567", "test");
-        builds.succeeded(build, new Builder.Result("image:" + build.number(), "fake", Map.of()), types, "");
+        builds.succeeded(build, new Builder.Result("image:" + build.number(), "fake", Map.of(), null), types, "");
         return db.inTransaction(c -> releases.create(c, app, build.id(), Map.of(), types, "Deploy", "test")).version();
     }
 

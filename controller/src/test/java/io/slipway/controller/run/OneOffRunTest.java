@@ -1,11 +1,11 @@
 package io.slipway.controller.run;
 
-import io.slipway.controller.docker.Labels;
 import static io.slipway.controller.testing.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.slipway.controller.docker.DockerEngine;
+import io.slipway.controller.docker.Labels;
 import io.slipway.controller.testing.Api;
 import io.slipway.controller.testing.GitPush;
 import io.slipway.controller.testing.TestPlatform;

@@ -1,8 +1,8 @@
 package io.slipway.controller.testing;
 
-import io.slipway.controller.docker.Labels;
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.slipway.controller.docker.DockerEngine;
+import io.slipway.controller.docker.Labels;
 import java.util.Map;
 
 /** Tests leave nothing behind: every container, image and volume labelled with a test platform's id goes. */
