@@ -176,7 +176,9 @@ final class PsCommands {
     }
 
     @Command(name = "ps:restart", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
-            description = "Restart an app's dynos: all of them, those of one process type (web), or one dyno (web.1).")
+            description = {"Restart an app's dynos: all of them, those of one process type (web), or one dyno (web.1).",
+                    "Web dynos are replaced one at a time, each fresh one taking traffic before its old one stops,"
+                            + " so the app keeps serving; other dynos stop, then start afresh."})
     static final class Restart implements Callable<Integer> {
         private final Invocation inv;
 
@@ -199,20 +201,22 @@ final class PsCommands {
             ApiClient api = inv.api();
             String path = which == null ? Invocation.appPath(app, "dynos")
                     : Invocation.appPath(app, "dynos", ApiClient.segment(which));
-            Progress.run(inv, "Restarting " + dynos(which) + " on " + app, () -> api.delete(path), done -> "done");
+            Progress.run(inv, "Restarting " + dynos(which) + " on " + app, () -> api.delete(path), PsCommands::done);
             return 0;
         }
     }
 
     @Command(name = "ps:stop", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
-            description = "Stop one dyno (web.1): SIGTERM, then SIGKILL after the platform's grace period.")
+            description = {"Stop a dyno (web.1) or every dyno of a type (web): SIGTERM, then SIGKILL after the platform's grace period.",
+                    "As on Heroku, a stopped dyno of the formation starts afresh (scale to 0 to keep it stopped);"
+                            + " web dynos go one at a time, each fresh one taking traffic before its old one stops."})
     static final class Stop implements Callable<Integer> {
         private final Invocation inv;
 
         @Mixin
         AppOption appOption;
 
-        @Parameters(index = "0", paramLabel = "DYNO", description = "The dyno, as web.1.")
+        @Parameters(index = "0", paramLabel = "DYNO", description = "The dyno, as web.1, or a process type, as web.")
         String dyno;
 
         @Spec
@@ -228,9 +232,15 @@ final class PsCommands {
             ApiClient api = inv.api();
             Progress.run(inv, "Stopping " + dynos(dyno) + " on " + app,
                     () -> api.post(Invocation.appPath(app, "dynos", ApiClient.segment(dyno), "actions", "stop"), null),
-                    done -> "done");
+                    PsCommands::done);
             return 0;
         }
+    }
+
+    /** {@code done}, and how the platform goes about it when it says ({@code web dynos are replaced one at a time ...}). */
+    static String done(JsonNode answer) {
+        String how = answer == null ? "" : answer.path("message").asText("");
+        return how.isBlank() ? "done" : "done: " + ApiClient.oneLine(how);
     }
 
     /** {@code dynos}, {@code web dynos} or {@code web.1 dyno}: what an action is about. */

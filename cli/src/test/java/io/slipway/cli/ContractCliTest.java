@@ -143,6 +143,14 @@ class ContractCliTest {
     }
 
     @Test
+    void psRestartSaysHowWebDynosRollWhenThePlatformSaysSo() {
+        api.answer("DELETE /apps/shop/dynos", 202, "{\"restarted\":[\"web.1\",\"web.2\"],\"rolling\":true,"
+                + "\"message\":\"web dynos are replaced one at a time, each fresh one taking traffic before its old one stops\"}");
+        assertThat(slipway.ok("ps:restart", "-a", "shop").out()).isEqualTo("Restarting dynos on shop... done: web dynos"
+                + " are replaced one at a time, each fresh one taking traffic before its old one stops\n");
+    }
+
+    @Test
     void psStopNeedsADyno() {
         slipway.run("ps:stop", "-a", "shop").failsWith(2, "DYNO");
         assertThat(api.requests()).isEmpty();

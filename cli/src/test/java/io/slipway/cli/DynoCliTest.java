@@ -73,26 +73,29 @@ class DynoCliTest extends AgainstPlatform {
     void psRestartRestartsOneDynoATypeOrAll() {
         Deploys.push(platform, checkout, "shop");
         awaitDynos("web.1:up");
-        assertThat(slipway.ok("ps:restart", "-a", "shop", "web.1").out()).isEqualTo("Restarting web.1 dyno on shop... done\n");
-        awaitDynos("web.1:up");
-        assertThat(slipway.ok("ps:restart", "-a", "shop", "web").out()).isEqualTo("Restarting web dynos on shop... done\n");
-        awaitDynos("web.1:up");
-        assertThat(slipway.ok("ps:restart", "-a", "shop").out()).isEqualTo("Restarting dynos on shop... done\n");
-        awaitDynos("web.1:up");
+        String started = startedAt("web.1");
+        assertThat(slipway.ok("ps:restart", "-a", "shop", "web.1").out()).isEqualTo("Restarting web.1 dyno on shop... done: a fresh web dyno takes traffic before the old one stops\n");
+        started = awaitFresh("web.1", started);
+        assertThat(slipway.ok("ps:restart", "-a", "shop", "web").out()).isEqualTo("Restarting web dynos on shop... done: a fresh web dyno takes traffic before the old one stops\n");
+        started = awaitFresh("web.1", started);
+        assertThat(slipway.ok("ps:restart", "-a", "shop").out()).isEqualTo("Restarting dynos on shop... done: a fresh web dyno takes traffic before the old one stops\n");
+        awaitFresh("web.1", started);
     }
 
     @Test
     void restartingOrStoppingAnUnknownDynoSaysSo() {
         Deploys.push(platform, checkout, "shop");
         slipway.run("ps:restart", "-a", "shop", "web.9").failsWith(1, "no dyno or process type web.9", "slipway ps");
-        slipway.run("ps:stop", "-a", "shop", "web.9").failsWith(1, "no dyno web.9");
+        slipway.run("ps:stop", "-a", "shop", "web.9").failsWith(1, "no dyno or process type web.9");
     }
 
     @Test
     void psStopStopsTheDyno() {
         Deploys.push(platform, checkout, "shop");
         awaitDynos("web.1:up");
-        assertThat(slipway.ok("ps:stop", "-a", "shop", "web.1").out()).isEqualTo("Stopping web.1 dyno on shop... done\n");
+        String started = startedAt("web.1");
+        assertThat(slipway.ok("ps:stop", "-a", "shop", "web.1").out()).isEqualTo("Stopping web.1 dyno on shop... done: a fresh web dyno takes traffic before the old one stops\n");
+        awaitFresh("web.1", started); // as on Heroku, the formation's dyno starts afresh
     }
 
     @Test
@@ -118,6 +121,24 @@ class DynoCliTest extends AgainstPlatform {
     }
 
     /** Waits until {@code ps --json} lists exactly these dynos, as {@code name:state} or {@code name:state:release}. */
+    private static String startedAt(String dyno) {
+        for (JsonNode d : json(slipway.ok("ps", "-a", "shop", "--json"))) {
+            if (d.get("name").asText().equals(dyno)) {
+                return d.get("started_at").asText();
+            }
+        }
+        throw new AssertionError("no " + dyno + " in ps");
+    }
+
+    /** Waits until the only {@code dyno} is up in a container started after {@code before}; returns when. */
+    private static String awaitFresh(String dyno, String before) {
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            awaitDynos(dyno + ":up");
+            assertThat(startedAt(dyno)).isNotEqualTo(before);
+        });
+        return startedAt(dyno);
+    }
+
     private static void awaitDynos(String... expected) {
         Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
             List<String> seen = new ArrayList<>();

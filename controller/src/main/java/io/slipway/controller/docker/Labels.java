@@ -18,6 +18,8 @@ public final class Labels {
     /** A formation dyno's process type and index ({@code web}, {@code 2}). */
     public static final String TYPE = "io.slipway.type";
     public static final String INDEX = "io.slipway.index";
+    /** Which container of a formation dyno this is: 0, then one more for each restart asked for. */
+    public static final String GENERATION = "io.slipway.generation";
     /** A one-off dyno's name ({@code run.3}). */
     public static final String DYNO = "io.slipway.dyno";
 

@@ -184,7 +184,7 @@ public final class DynoManager implements AutoCloseable {
                          Map<String, DynoStore.Row> after) {
         List<java.util.concurrent.Future<DynoRuntime.Container>> started = new ArrayList<>();
         for (DynoPlanner.Start s : starts) {
-            started.add(background.submit(() -> runtime.start(spec(d, target, s.key(), s.name()))));
+            started.add(background.submit(() -> runtime.start(spec(d, target, s.key(), s.generation(), s.name()))));
         }
         String failure = null;
         for (int i = 0; i < starts.size(); i++) {
@@ -257,7 +257,8 @@ public final class DynoManager implements AutoCloseable {
         });
     }
 
-    private DynoRuntime.Spec spec(DynoStore.Desired d, DynoStore.ReleaseRef release, DynoPlanner.DynoKey key, String name) {
+    private DynoRuntime.Spec spec(DynoStore.Desired d, DynoStore.ReleaseRef release, DynoPlanner.DynoKey key, int generation,
+                                  String name) {
         Map<String, String> env = new LinkedHashMap<>(release.config());
         env.put("PORT", Integer.toString(DynoPlanner.DYNO_PORT));
         env.put("DYNO", key.dynoName());
@@ -267,7 +268,7 @@ public final class DynoManager implements AutoCloseable {
         env.put("SLIPWAY_COMMIT", release.commit() == null ? "" : release.commit());
         Map<String, String> labels = Map.of(Labels.PLATFORM, platform, Labels.APP, d.app(),
                 Labels.ROLE, Labels.ROLE_DYNO, Labels.TYPE, key.type(), Labels.INDEX, Integer.toString(key.index()),
-                Labels.RELEASE, Integer.toString(key.release()));
+                Labels.RELEASE, Integer.toString(key.release()), Labels.GENERATION, Integer.toString(generation));
         DynoSize size = DynoSize.of(d.sizes().getOrDefault(key.type(), DynoSize.STANDARD.label()));
         return new DynoRuntime.Spec(name, release.image(), release.processTypes().get(key.type()), env, labels,
                 key.web(), DynoPlanner.DYNO_PORT, size.memoryBytes(), size.pidsLimit());
@@ -309,38 +310,31 @@ public final class DynoManager implements AutoCloseable {
                 .toList();
     }
 
+    /** What a requested restart covers: the dynos by name, and how many of them are web dynos (they roll). */
+    public record RestartRequest(List<String> dynos, int web) {}
+
     /**
      * Restarts the app's dynos matching {@code selector} (all when null, a type like {@code web}, or
-     * a dyno like {@code web.1}): SIGTERM, the grace period, then the same dyno starts again.
-     * Returns the dyno names it restarts; empty when nothing matched.
+     * a dyno like {@code web.1}) by recording the request; the reconcile loop then replaces them,
+     * web dynos one at a time with the fresh one routable before the old one stops (see
+     * {@link DynoPlanner}). {@code ps:stop} is the same act: a stopped dyno of the formation is
+     * started afresh, as on Heroku. Returns the dynos it covers; none when nothing matched.
      */
-    public List<String> restart(UUID appId, String app, String selector) {
-        List<String> names = new ArrayList<>();
-        for (DynoStore.Row r : matching(appId, selector)) {
-            names.add(r.type() + "." + r.index());
-            log.info("app={} release=v{} dyno={}.{} restarting on request", app, r.release(), r.type(), r.index());
-            events.event(app, r.type() + "." + r.index(), "Restarting on request");
-            background.execute(() -> {
-                try {
-                    runtime.restartGracefully(r.containerId(), settings.grace());
-                } catch (RuntimeException e) {
-                    log.warn("app={} dyno={}.{} restart failed: {}", app, r.type(), r.index(), e.getMessage());
-                }
-                wake();
-            });
+    public RestartRequest restart(UUID appId, String app, String selector, String what) {
+        List<DynoStore.Row> rows = matching(appId, selector);
+        if (rows.isEmpty()) {
+            return new RestartRequest(List.of(), 0);
         }
-        return names;
-    }
-
-    /** Stops one dyno; as on Heroku, a dyno of the formation is then started afresh. */
-    public List<String> stop(UUID appId, String app, String dyno) {
-        List<String> names = new ArrayList<>();
-        for (DynoStore.Row r : matching(appId, dyno)) {
-            names.add(r.type() + "." + r.index());
-            stopInBackground(app, new DynoRuntime.Container(r.containerId(), r.containerName(), Map.of(), true, null,
-                    r.port(), r.startedAt(), null), "stopped on request");
+        store.requestRestart(appId, selector == null ? "" : selector, clock.instant());
+        Set<String> names = new java.util.TreeSet<>();
+        rows.forEach(r -> names.add(r.dynoName()));
+        for (String name : names) {
+            log.info("app={} dyno={} {} on request", app, name, what);
+            events.event(app, name, what.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + what.substring(1)
+                    + " on request");
         }
-        return names;
+        wake();
+        return new RestartRequest(List.copyOf(names), (int) names.stream().filter(n -> n.startsWith("web.")).count());
     }
 
     private List<DynoStore.Row> matching(UUID appId, String selector) {

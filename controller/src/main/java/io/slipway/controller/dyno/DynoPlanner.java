@@ -5,6 +5,9 @@ import io.slipway.controller.release.ReleaseState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,8 +68,8 @@ final class DynoPlanner {
         }
     }
 
-    /** One dyno to start: its identity and container name. */
-    record Start(DynoKey key, String name) {}
+    /** One dyno to start: its identity, which container of it this is, and the container's name. */
+    record Start(DynoKey key, int generation, String name) {}
 
     /** One container to stop and remove, and why (for the app's log). */
     record Stop(DynoRuntime.Container container, String why) {}
@@ -118,15 +121,30 @@ final class DynoPlanner {
         List<DynoRuntime.Container> restarts = new ArrayList<>();
         List<Stop> stops = new ArrayList<>();
 
-        Map<String, DynoKey> wanted = new LinkedHashMap<>();
+        Set<DynoKey> wanted = new LinkedHashSet<>();
         quantities(d.formation(), target.processTypes()).forEach((type, qty) -> {
             for (int i = 1; i <= qty; i++) {
-                DynoKey key = new DynoKey(type, i, target.version());
-                wanted.put(containerName(d.app(), key), key);
+                wanted.add(new DynoKey(type, i, target.version()));
             }
         });
-        Map<String, DynoRuntime.Container> byName = new HashMap<>();
-        containers.forEach(c -> byName.put(c.name(), c));
+        // Each wanted dyno's containers, oldest generation first: the newest is the dyno, an older one
+        // is what a requested restart is replacing. Draining ones only block a name and a worker's start.
+        Map<DynoKey, List<DynoRuntime.Container>> generations = new HashMap<>();
+        Map<DynoKey, Integer> lastGeneration = new HashMap<>();
+        Set<DynoKey> draining = new HashSet<>();
+        for (DynoRuntime.Container c : containers) {
+            DynoKey key = DynoKey.of(c.labels());
+            if (key == null) {
+                continue;
+            }
+            lastGeneration.merge(key, generation(c), Math::max);
+            if (stopping.contains(c.id())) {
+                draining.add(key);
+            } else if (wanted.contains(key)) {
+                generations.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
+            }
+        }
+        generations.values().forEach(list -> list.sort(Comparator.comparingInt(DynoPlanner::generation)));
 
         Outcome.Failed failed = null;
         for (DynoRuntime.Container c : containers) {
@@ -135,7 +153,7 @@ final class DynoPlanner {
                 continue;
             }
             DynoStore.Row old = before.get(c.name());
-            boolean ofTarget = wanted.containsKey(c.name());
+            boolean ofTarget = wanted.contains(key);
             if (ofTarget && booting && !c.running()) {
                 if (failed == null) {
                     failed = new Outcome.Failed(target.version(), key.dynoName(), c.id(), c.exitCode(),
@@ -161,11 +179,14 @@ final class DynoPlanner {
 
         List<Start> starts = new ArrayList<>();
         if (failed == null) {
-            wanted.forEach((name, key) -> {
-                if (!byName.containsKey(name)) {
-                    starts.add(new Start(key, name));
+            for (DynoKey key : wanted) {
+                if (!generations.containsKey(key) && (key.web() || !draining.contains(key))) {
+                    starts.add(start(d.app(), key, lastGeneration));
                 }
-            });
+            }
+            if (!booting) {
+                restartOnRequest(d, generations, after, lastGeneration, now, starts, stops, events);
+            }
         }
 
         Outcome outcome = new Outcome.Pending();
@@ -174,7 +195,8 @@ final class DynoPlanner {
             routed = target.version();
         } else if (failed != null) {
             outcome = failed;
-        } else if (booting && starts.isEmpty() && wanted.keySet().stream().allMatch(n -> booted(after.get(n), now))) {
+        } else if (booting && starts.isEmpty() && wanted.stream().allMatch(k -> generations.containsKey(k)
+                && booted(after.get(generations.get(k).getLast().name()), now))) {
             outcome = new Outcome.Live(target.version());
             routed = target.version();
         }
@@ -182,6 +204,68 @@ final class DynoPlanner {
         after.replaceAll((name, r) -> r.withRoutable(r.type().equals("web") && r.state() == DynoState.UP
                 && r.release() == routedVersion && r.port() != null));
         return new Plan(starts, restarts, stops, after, outcome, events);
+    }
+
+    /**
+     * A requested restart ({@code ps:restart}, {@code ps:stop}) of a live release, as a rolling
+     * replacement: a web dyno started before the request gets a fresh container of the next
+     * generation, and only once that one is up does the old one stop, one web dyno at a time, so
+     * the app never has fewer web dynos serving than its formation asks. A worker has no traffic
+     * to hand over: it stops first, and its fresh container starts once the old one is gone (two
+     * copies of a clock process must not overlap).
+     */
+    private void restartOnRequest(DynoStore.Desired d, Map<DynoKey, List<DynoRuntime.Container>> generations,
+                                  Map<String, DynoStore.Row> after, Map<DynoKey, Integer> lastGeneration, Instant now,
+                                  List<Start> starts, List<Stop> stops, List<Event> events) {
+        boolean webInFlight = false;
+        for (var e : generations.entrySet()) {
+            List<DynoRuntime.Container> gens = e.getValue();
+            DynoStore.Row newest = after.get(gens.getLast().name());
+            if (gens.size() < 2) {
+                continue;
+            }
+            if (newest != null && newest.state() == DynoState.UP) {
+                for (DynoRuntime.Container replaced : gens.subList(0, gens.size() - 1)) {
+                    after.remove(replaced.name());
+                    stops.add(new Stop(replaced, "restarted on request: a fresh " + e.getKey().dynoName() + " is up"));
+                }
+            } else if (e.getKey().web()) {
+                webInFlight = true; // its fresh dyno is still starting: the next one waits
+            }
+        }
+        List<DynoKey> keys = new ArrayList<>(generations.keySet());
+        keys.sort(Comparator.comparing(DynoKey::type).thenComparingInt(DynoKey::index));
+        for (DynoKey key : keys) {
+            List<DynoRuntime.Container> gens = generations.get(key);
+            DynoRuntime.Container newest = gens.getLast();
+            Instant asked = d.restartRequestedFor(key.type(), key.index());
+            if (gens.size() > 1 || asked == null || !startedAt(newest, now).isBefore(asked)) {
+                continue;
+            }
+            if (!key.web()) {
+                after.remove(newest.name());
+                stops.add(new Stop(newest, "restarting on request"));
+            } else if (!webInFlight) {
+                webInFlight = true;
+                starts.add(start(d.app(), key, lastGeneration));
+                events.add(new Event(key.dynoName(), "Restarting on request: a fresh " + key.dynoName()
+                        + " takes traffic before this one stops"));
+            }
+        }
+    }
+
+    private Start start(String app, DynoKey key, Map<DynoKey, Integer> lastGeneration) {
+        int generation = lastGeneration.containsKey(key) ? lastGeneration.get(key) + 1 : 0;
+        return new Start(key, generation, containerName(app, key, generation));
+    }
+
+    /** Which container of a dyno this is: 0 for the first, one more for each requested restart. */
+    static int generation(DynoRuntime.Container c) {
+        try {
+            return Integer.parseInt(c.labels().getOrDefault(Labels.GENERATION, "0"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** Up, and for a dyno that binds no port, running for long enough that it did not just fail to start. */
@@ -248,7 +332,8 @@ final class DynoPlanner {
         return q;
     }
 
-    String containerName(String app, DynoKey key) {
-        return "slipway-" + platform + "-" + app + "-" + key.type() + "-" + key.index() + "-v" + key.release();
+    String containerName(String app, DynoKey key, int generation) {
+        return "slipway-" + platform + "-" + app + "-" + key.type() + "-" + key.index() + "-v" + key.release()
+                + (generation == 0 ? "" : "-g" + generation);
     }
 }

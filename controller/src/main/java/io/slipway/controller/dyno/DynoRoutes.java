@@ -61,27 +61,35 @@ public final class DynoRoutes {
             }
             JsonIO.send(ex, 200, views);
         });
-        routes.delete("/apps/{app}/dynos", ex -> restart(ex, null));
-        routes.delete("/apps/{app}/dynos/{dyno}", ex -> restart(ex, Routes.param(ex, "dyno")));
-        routes.post("/apps/{app}/dynos/{dyno}/actions/stop", ex -> {
-            App app = app(ex);
-            String dyno = Routes.param(ex, "dyno");
-            List<String> stopped = manager.stop(app.id(), app.name().value(), dyno);
-            if (stopped.isEmpty()) {
-                throw ApiException.notFound("app '" + app.name() + "' has no dyno " + dyno + "; 'slipway ps' lists them");
-            }
-            JsonIO.send(ex, 202, Map.of("stopped", stopped));
-        });
+        routes.delete("/apps/{app}/dynos", ex -> restart(ex, null, "restarting", "restarted"));
+        routes.delete("/apps/{app}/dynos/{dyno}", ex -> restart(ex, Routes.param(ex, "dyno"), "restarting", "restarted"));
+        // As on Heroku, a stopped dyno of the formation starts afresh: a stop is a restart by another name.
+        routes.post("/apps/{app}/dynos/{dyno}/actions/stop", ex -> restart(ex, Routes.param(ex, "dyno"), "stopping",
+                "stopped"));
     }
 
-    private void restart(HttpServerExchange ex, String selector) {
+    private void restart(HttpServerExchange ex, String selector, String doing, String field) {
         App app = app(ex);
-        List<String> restarted = manager.restart(app.id(), app.name().value(), selector);
-        if (restarted.isEmpty() && selector != null) {
+        DynoManager.RestartRequest request = manager.restart(app.id(), app.name().value(), selector, doing);
+        if (request.dynos().isEmpty() && selector != null) {
             throw ApiException.notFound("app '" + app.name() + "' has no dyno or process type " + selector
                     + "; 'slipway ps' lists them");
         }
-        JsonIO.send(ex, 202, Map.of("restarted", restarted));
+        JsonIO.send(ex, 202, Map.of(field, request.dynos(), "rolling", request.web() > 0,
+                "message", message(request)));
+    }
+
+    /** What the request does, for people: web dynos roll, so the app keeps serving. */
+    static String message(DynoManager.RestartRequest request) {
+        if (request.dynos().isEmpty()) {
+            return "no dynos are running";
+        }
+        if (request.web() == 0) {
+            return "each stops, then starts afresh";
+        }
+        return request.web() == 1
+                ? "a fresh web dyno takes traffic before the old one stops"
+                : "web dynos are replaced one at a time, each fresh one taking traffic before its old one stops";
     }
 
     private Map<String, String> processTypes(App app, int version) {

@@ -32,9 +32,25 @@ public final class DynoStore {
     record ReleaseRef(int version, String image, String commit, Map<String, String> config,
                       Map<String, String> processTypes, ReleaseState state, Instant createdAt) {}
 
-    /** One app's wishes: the newest release booting or live (target) and the newest that went live. */
+    /**
+     * One app's wishes: the newest release booting or live (target) and the newest that went live,
+     * and when restarts were last asked for, by selector ({@code ""} for every dyno, {@code web},
+     * {@code web.2}): a dyno whose container started before that is due a fresh one.
+     */
     record Desired(UUID appId, String app, ReleaseRef target, ReleaseRef live, Map<String, Integer> formation,
-                   Map<String, String> sizes) {}
+                   Map<String, String> sizes, Map<String, Instant> restartRequests) {
+        /** The latest restart asked for that covers this dyno, or null. */
+        Instant restartRequestedFor(String type, int index) {
+            Instant latest = null;
+            for (String selector : List.of("", type, type + "." + index)) {
+                Instant at = restartRequests.get(selector);
+                if (at != null && (latest == null || at.isAfter(latest))) {
+                    latest = at;
+                }
+            }
+            return latest;
+        }
+    }
 
     /** A dyno row. */
     public record Row(String containerName, String type, int index, int release, String containerId, Integer port,
@@ -83,10 +99,37 @@ public final class DynoStore {
                     sizes.computeIfAbsent(id, k -> new HashMap<>()).put(rs.getString(2), rs.getString(4));
                 }
             }
+            Map<UUID, Map<String, Instant>> restarts = new HashMap<>();
+            try (var st = c.createStatement();
+                 var rs = st.executeQuery("select app_id, selector, requested_at from dyno_restarts")) {
+                while (rs.next()) {
+                    restarts.computeIfAbsent(rs.getObject(1, UUID.class), k -> new HashMap<>())
+                            .put(rs.getString(2), rs.getTimestamp(3).toInstant());
+                }
+            }
             List<Desired> out = new ArrayList<>();
             names.forEach((id, name) -> out.add(new Desired(id, name, targets.get(id), lives.get(id),
-                    formation.getOrDefault(id, Map.of()), sizes.getOrDefault(id, Map.of()))));
+                    formation.getOrDefault(id, Map.of()), sizes.getOrDefault(id, Map.of()),
+                    restarts.getOrDefault(id, Map.of()))));
             return out;
+        });
+    }
+
+    /**
+     * Records that the dynos matching {@code selector} ({@code ""} for all) should be restarted:
+     * the dyno manager replaces each whose container started before {@code at}. Kept in the
+     * database, so a controller killed in the middle of a rolling restart finishes it.
+     */
+    void requestRestart(UUID appId, String selector, Instant at) {
+        db.inTransaction(c -> {
+            try (var st = c.prepareStatement("""
+                    insert into dyno_restarts (app_id, selector, requested_at) values (?, ?, ?)
+                    on conflict (app_id, selector) do update set requested_at = excluded.requested_at""")) {
+                st.setObject(1, appId);
+                st.setString(2, selector);
+                st.setTimestamp(3, Timestamp.from(at));
+                return st.executeUpdate();
+            }
         });
     }
 

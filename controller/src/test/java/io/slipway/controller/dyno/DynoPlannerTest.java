@@ -143,6 +143,103 @@ class DynoPlannerTest {
         assertThat(routable(all)).containsExactlyInAnyOrder(new1.name(), new2.name());
     }
 
+    @Test
+    void aRequestedRestartReplacesWebDynosOneAtATimeEachFreshOneRoutableBeforeItsOldOneStops() {
+        var asked = T0.plusSeconds(100);
+        var d = restarting(desired(release(1, ReleaseState.LIVE, Map.of("web", "serve")), null, Map.of("web", 2)),
+                "", asked);
+        var web1 = running("web", 1, 1, T0);
+        var web2 = running("web", 2, 1, T0);
+        var settled = planner.plan(withoutRestarts(d), List.of(web1, web2), Map.of(), Set.of(web1.name(), web2.name()),
+                Set.of(), T0.plusSeconds(1)).rows();
+
+        var first = planner.plan(d, List.of(web1, web2), settled, Set.of(), Set.of(), asked);
+        assertThat(first.starts()).extracting(DynoPlanner.Start::name).containsExactly("slipway-p-shop-web-1-v1-g1");
+        assertThat(first.stops()).isEmpty();
+        assertThat(routable(first)).containsExactlyInAnyOrder(web1.name(), web2.name());
+
+        var fresh1 = running("web", 1, 1, 1, asked.plusSeconds(1));
+        var booting = planner.plan(d, List.of(web1, web2, fresh1), first.rows(), Set.of(), Set.of(), asked.plusSeconds(2));
+        assertThat(booting.starts()).as("web.2 waits until the fresh web.1 is up").isEmpty();
+        assertThat(booting.stops()).isEmpty();
+        assertThat(routable(booting)).containsExactlyInAnyOrder(web1.name(), web2.name());
+
+        var up = planner.plan(d, List.of(web1, web2, fresh1), booting.rows(), Set.of(fresh1.name()), Set.of(),
+                asked.plusSeconds(3));
+        assertThat(up.stops()).extracting(s -> s.container().name()).containsExactly(web1.name());
+        assertThat(routable(up)).containsExactlyInAnyOrder(fresh1.name(), web2.name());
+        assertThat(up.starts()).extracting(DynoPlanner.Start::name).containsExactly("slipway-p-shop-web-2-v1-g1");
+        assertThat(up.events()).extracting(DynoPlanner.Event::text).noneMatch(t -> t.contains("crashed"));
+
+        var fresh2 = running("web", 2, 1, 1, asked.plusSeconds(4));
+        var done = planner.plan(d, List.of(fresh1, web2, fresh2), up.rows(), Set.of(fresh2.name()), Set.of(),
+                asked.plusSeconds(5));
+        assertThat(done.stops()).extracting(s -> s.container().name()).containsExactly(web2.name());
+        var after = planner.plan(d, List.of(fresh1, fresh2), done.rows(), Set.of(), Set.of(), asked.plusSeconds(6));
+        assertThat(after.starts()).as("the fresh dynos started after the request: nothing more to do").isEmpty();
+        assertThat(after.stops()).isEmpty();
+        assertThat(routable(after)).containsExactlyInAnyOrder(fresh1.name(), fresh2.name());
+    }
+
+    @Test
+    void aFreshWebDynoThatNeverComesUpLeavesTheOldOneServing() {
+        var asked = T0.plusSeconds(100);
+        var d = restarting(desired(release(1, ReleaseState.LIVE, Map.of("web", "serve")), null, Map.of()), "web.1", asked);
+        var web1 = running("web", 1, 1, T0);
+        var settled = planner.plan(withoutRestarts(d), List.of(web1), Map.of(), Set.of(web1.name()), Set.of(),
+                T0.plusSeconds(1)).rows();
+        var fresh = exited("web", 1, 1, 1, 3, asked.plusSeconds(1), asked.plusSeconds(2));
+
+        var plan = planner.plan(d, List.of(web1, fresh), settled, Set.of(), Set.of(), asked.plusSeconds(2));
+
+        assertThat(plan.stops()).isEmpty();
+        assertThat(routable(plan)).containsExactly(web1.name());
+        assertThat(plan.restarts()).extracting(DynoRuntime.Container::name).containsExactly(fresh.name());
+    }
+
+    @Test
+    void aRequestedRestartOfAWorkerStopsItFirstAndStartsItAfreshOnceItIsGone() {
+        var asked = T0.plusSeconds(100);
+        var d = restarting(desired(release(1, ReleaseState.LIVE, Map.of("web", "serve", "worker", "work")), null,
+                Map.of("web", 1, "worker", 1)), "worker", asked);
+        var web = running("web", 1, 1, T0);
+        var worker = running("worker", 1, 1, T0);
+        var settled = planner.plan(withoutRestarts(d), List.of(web, worker), Map.of(), Set.of(web.name()), Set.of(),
+                T0.plusSeconds(1)).rows();
+
+        var stop = planner.plan(d, List.of(web, worker), settled, Set.of(), Set.of(), asked);
+        assertThat(stop.stops()).extracting(s -> s.container().name()).containsExactly(worker.name());
+        assertThat(stop.starts()).isEmpty();
+
+        var draining = planner.plan(d, List.of(web, worker), stop.rows(), Set.of(), Set.of(worker.id()), asked.plusSeconds(1));
+        assertThat(draining.starts()).as("no second copy while the old one drains").isEmpty();
+
+        var gone = planner.plan(d, List.of(web), draining.rows(), Set.of(), Set.of(), asked.plusSeconds(4));
+        assertThat(gone.starts()).extracting(DynoPlanner.Start::name).containsExactly("slipway-p-shop-worker-1-v1");
+        assertThat(gone.stops()).as("web was not asked for").isEmpty();
+    }
+
+    @Test
+    void aRestartAskedForWhileAReleaseBootsIsDoneByTheRolloutItself() {
+        var d = restarting(desired(release(2, ReleaseState.BOOTING, Map.of("web", "serve")),
+                release(1, ReleaseState.LIVE, Map.of("web", "serve")), Map.of()), "", T0.plusSeconds(5));
+        var old = running("web", 1, 1, T0);
+        var fresh = running("web", 1, 2, T0.plusSeconds(1));
+
+        var plan = planner.plan(d, List.of(old, fresh), Map.of(), Set.of(old.name()), Set.of(), T0.plusSeconds(6));
+
+        assertThat(plan.starts()).isEmpty();
+        assertThat(plan.stops()).isEmpty();
+    }
+
+    private static DynoStore.Desired withoutRestarts(DynoStore.Desired d) {
+        return new DynoStore.Desired(d.appId(), d.app(), d.target(), d.live(), d.formation(), d.sizes(), Map.of());
+    }
+
+    private static DynoStore.Desired restarting(DynoStore.Desired d, String selector, Instant at) {
+        return new DynoStore.Desired(d.appId(), d.app(), d.target(), d.live(), d.formation(), d.sizes(), Map.of(selector, at));
+    }
+
     private static Set<String> union(Set<String> a, Set<String> b) {
         var s = new java.util.HashSet<>(a);
         s.addAll(b);
@@ -158,7 +255,7 @@ class DynoPlannerTest {
     }
 
     private DynoStore.Desired desired(DynoStore.ReleaseRef target, DynoStore.ReleaseRef live, Map<String, Integer> formation) {
-        return new DynoStore.Desired(appId, "shop", target, live, formation, Map.of());
+        return new DynoStore.Desired(appId, "shop", target, live, formation, Map.of(), Map.of());
     }
 
     private static DynoStore.ReleaseRef release(int version, ReleaseState state, Map<String, String> types) {
@@ -166,20 +263,33 @@ class DynoPlannerTest {
     }
 
     private static DynoRuntime.Container running(String type, int index, int release, Instant started) {
-        String name = "slipway-p-shop-" + type + "-" + index + "-v" + release;
-        return new DynoRuntime.Container("id-" + name, name, labels(type, index, release), true, null,
-                type.equals("web") ? 40000 + release * 10 + index : null, started, null);
+        return running(type, index, release, 0, started);
+    }
+
+    private static DynoRuntime.Container running(String type, int index, int release, int generation, Instant started) {
+        String name = name(type, index, release, generation);
+        return new DynoRuntime.Container("id-" + name, name, labels(type, index, release, generation), true, null,
+                type.equals("web") ? 40000 + release * 100 + generation * 10 + index : null, started, null);
     }
 
     private static DynoRuntime.Container exited(String type, int index, int release, int code, Instant started,
                                                 Instant finished) {
-        String name = "slipway-p-shop-" + type + "-" + index + "-v" + release;
-        return new DynoRuntime.Container("id-" + name, name, labels(type, index, release), false, code,
-                type.equals("web") ? 40000 + release * 10 + index : null, started, finished);
+        return exited(type, index, release, 0, code, started, finished);
     }
 
-    private static Map<String, String> labels(String type, int index, int release) {
+    private static DynoRuntime.Container exited(String type, int index, int release, int generation, int code,
+                                                Instant started, Instant finished) {
+        String name = name(type, index, release, generation);
+        return new DynoRuntime.Container("id-" + name, name, labels(type, index, release, generation), false, code,
+                type.equals("web") ? 40000 + release * 100 + generation * 10 + index : null, started, finished);
+    }
+
+    private static String name(String type, int index, int release, int generation) {
+        return "slipway-p-shop-" + type + "-" + index + "-v" + release + (generation == 0 ? "" : "-g" + generation);
+    }
+
+    private static Map<String, String> labels(String type, int index, int release, int generation) {
         return Map.of(Labels.APP, "shop", Labels.TYPE, type, Labels.INDEX, Integer.toString(index),
-                Labels.RELEASE, Integer.toString(release));
+                Labels.RELEASE, Integer.toString(release), Labels.GENERATION, Integer.toString(generation));
     }
 }
