@@ -66,6 +66,9 @@ class RollingRestartTest {
 
         assertThat(result.ok()).as("requests served during the restart").isGreaterThan(50);
         assertThat(result.failures()).as("failed requests during a rolling restart").isEmpty();
+        String log = p.api.get("/apps/shop/log-stream?lines=500").body();
+        assertThat(log).contains("Restarting on request").contains("restarted on request: a fresh web.2 is up")
+                .as("a requested restart is not a crash").doesNotContain("crashed");
     }
 
     @Test
