@@ -99,6 +99,38 @@ class DataPlaneSurvivesIT {
         assertThat(dynoContainers()).as("the same dyno containers, not restarted").isEqualTo(dynoBefore);
     }
 
+    @Test
+    void aKilledRouterIsRoutingAgainWithinTwoSecondsAndNeverAnswers503WhileItLoadsRoutes() throws Exception {
+        java.util.concurrent.ConcurrentHashMap<Integer, Integer> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicLong killedAt = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong backAt = new java.util.concurrent.atomic.AtomicLong();
+        Thread load = Thread.ofPlatform().start(() -> {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < end) {
+                boolean afterKill = killedAt.get() != 0;
+                int status = status();
+                statuses.merge(status, 1, Integer::sum);
+                if (status == 200 && afterKill && backAt.get() == 0) {
+                    backAt.set(System.nanoTime());
+                }
+                sleep(5);
+            }
+        });
+        sleep(1000);
+        long pid = Long.parseLong(Files.readString(home.resolve("run/router.pid")).trim());
+        ProcessHandle router = ProcessHandle.of(pid).orElseThrow();
+        router.destroyForcibly();
+        router.onExit().get(5, TimeUnit.SECONDS);
+        killedAt.set(System.nanoTime()); // from here on, a 200 comes from the restarted router
+        load.join();
+
+        assertThat(backAt.get()).as("the router answered 200 again within the load's 10 s").isNotZero();
+        long downMs = TimeUnit.NANOSECONDS.toMillis(backAt.get() - killedAt.get());
+        System.out.printf("router killed with SIGKILL: routing again after %d ms; answers seen: %s%n", downMs, statuses);
+        assertThat(statuses).as("answers while the router restarted (-1: refused, it is down)").doesNotContainKey(503);
+        assertThat(downMs).as("ms from kill -9 of the router to its first routed answer").isLessThan(2000);
+    }
+
     private static String dynoContainers() {
         List<String> out = new ArrayList<>();
         try {
