@@ -2,10 +2,15 @@ package io.slipway.controller.testing;
 
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.slipway.controller.docker.DockerEngine;
+import io.slipway.controller.docker.HostFirewall;
 import io.slipway.controller.docker.Labels;
+import io.slipway.controller.docker.Networks;
 import java.util.Map;
 
-/** Tests leave nothing behind: every container, image and volume labelled with a test platform's id goes. */
+/**
+ * Tests leave nothing behind: every container, image, volume and network labelled with a test
+ * platform's id goes, and its host firewall chain.
+ */
 final class DockerCleanup {
     private DockerCleanup() {}
 
@@ -28,6 +33,15 @@ final class DockerCleanup {
             });
             var volumes = docker.client().listVolumesCmd()
                     .withFilter("label", java.util.List.of(Labels.PLATFORM + "=" + platform)).exec().getVolumes();
+            for (var network : docker.client().listNetworksCmd()
+                    .withFilter("label", java.util.List.of(Labels.PLATFORM + "=" + platform)).exec()) {
+                try {
+                    docker.client().removeNetworkCmd(network.getId()).exec();
+                } catch (RuntimeException ignored) {
+                    // already gone
+                }
+            }
+            new HostFirewall(platform, Networks.bridgePrefix(platform)).remove();
             if (volumes != null) {
                 volumes.forEach(v -> {
                     try {
