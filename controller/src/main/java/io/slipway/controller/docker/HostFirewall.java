@@ -115,11 +115,14 @@ public final class HostFirewall {
 
     /** Why the rules cannot be installed here, if they cannot. */
     static Optional<String> whyNot() {
-        int uid = uid();
+        return whyNot(uid(), iptablesBinary().isPresent());
+    }
+
+    static Optional<String> whyNot(int uid, boolean iptablesInstalled) {
         if (uid != 0) {
             return Optional.of("the controller runs as uid " + uid + ", and iptables needs root");
         }
-        if (iptablesBinary().isEmpty()) {
+        if (!iptablesInstalled) {
             return Optional.of("iptables is not installed (apt-get install iptables)");
         }
         return Optional.empty();
