@@ -128,7 +128,7 @@ public final class Controller implements AutoCloseable {
             PlatformIdentity platform = PlatformIdentity.load(db);
             Networks networks = new Networks(docker, platform.shortId());
             if (docker.host().getScheme().equals("unix")) {
-                new HostFirewall(platform.shortId(), networks.bridgePrefix()).install();
+                recordFirewall(config.home(), new HostFirewall(platform.shortId(), networks.bridgePrefix()));
             } else {
                 log.warn("host firewall not installed: the Docker engine at {} runs on another host, whose own "
                         + "listeners its containers can reach unless its firewall says otherwise", docker.host());
@@ -221,6 +221,19 @@ public final class Controller implements AutoCloseable {
         String name = app.name().value();
         return new AppInfo(app.id().toString(), name, app.createdAt(), app.updatedAt(),
                 config.webUrl(name), config.gitUrl(name));
+    }
+
+    /** Installs the host firewall and notes it where {@code ./slipway down} finds it to remove it with dockerd. */
+    private static void recordFirewall(Path home, HostFirewall firewall) {
+        if (!firewall.install().installed()) {
+            return;
+        }
+        try {
+            Files.createDirectories(home.resolve("run"));
+            Files.writeString(home.resolve("run/firewall"), firewall.chain() + " " + firewall.interfaces() + "\n");
+        } catch (IOException e) {
+            log.warn("could not note the host firewall chain {} in {}: {}", firewall.chain(), home.resolve("run"), e.getMessage());
+        }
     }
 
     private static void prepareHome(Path home) {

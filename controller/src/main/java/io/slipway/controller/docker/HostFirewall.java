@@ -41,6 +41,11 @@ public final class HostFirewall {
         return chain;
     }
 
+    /** The interfaces it guards, in iptables' spelling ({@code sw1a2b3+}). */
+    public String interfaces() {
+        return interfaces;
+    }
+
     /** The chain's rules, in order (iptables arguments after {@code -A CHAIN}). */
     List<List<String>> chainRules() {
         return List.of(
