@@ -11,8 +11,25 @@ import java.util.Map;
  * Tests leave nothing behind: every container, image, volume and network labelled with a test
  * platform's id goes, and its host firewall chain.
  */
-final class DockerCleanup {
+public final class DockerCleanup {
     private DockerCleanup() {}
+
+    /**
+     * After {@code ./slipway down} of a platform a test started with {@code up} on an engine it did
+     * not start (so down leaves the engine's things and the host firewall chain, which guard
+     * dynos that may still run): the platform's id comes from the chain noted in {@code run/firewall}.
+     */
+    public static void removeEverythingOfScriptPlatform(java.nio.file.Path home) {
+        java.nio.file.Path noted = home.resolve("run/firewall");
+        try {
+            if (java.nio.file.Files.isReadable(noted)) {
+                String chain = java.nio.file.Files.readString(noted).strip().split(" ")[0];
+                removeEverythingOf(chain.substring("SLIPWAY-".length()));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     static void removeEverythingOf(String platform) {
         try (DockerEngine docker = DockerEngine.connect()) {
