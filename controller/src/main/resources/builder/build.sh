@@ -6,17 +6,17 @@
 # accepts the app, and each sees the `export` files of the ones before it, as on Heroku.
 # Results go to /slipway/out for the controller to read.
 #
-# This script starts as root only to hand the build's directories to the build user; every
-# buildpack step (detect, compile, release) runs as uid 10001 with HOME=/app, as documented in
-# buildpacks/README.md, so a third-party buildpack cannot do more than an app could.
+# The container runs as the build user (uid 10001, HOME=/app), as documented in
+# buildpacks/README.md: the controller copies /app, /env, /buildpacks and /slipway/out in as that
+# user, and gives it a cache volume of its own, so nothing here needs root and a third-party
+# buildpack cannot do more than an app could.
 set -uo pipefail
 
 BUILD_DIR=/app
 CACHE_DIR=/cache
 ENV_DIR=/env
 OUT=/slipway/out
-APP_UID=10001
-mkdir -p "$OUT" "$CACHE_DIR" "$ENV_DIR"
+mkdir -p "$OUT"
 
 # fail REASON [DETAIL...]: REASON is the one line the build is recorded as failing with; the
 # details say what to do about it.
@@ -29,17 +29,11 @@ fail() {
 shopt -s nullglob
 packs=(/buildpacks/*/)
 [ ${#packs[@]} -gt 0 ] || fail "no buildpacks were given to the build"
-for bp in "${packs[@]}"; do chmod -R a+rX "$bp"; chmod a+x "$bp"bin/* 2>/dev/null; done
+for bp in "${packs[@]}"; do chmod a+x "$bp"bin/* 2>/dev/null; done
 
-# Caches written by builds from before buildpacks ran unprivileged belong to root: give
-# everything the build user touches to it (only what it does not own yet, so a warm cache costs
-# a directory walk, not a rewrite). Buildpacks may write into their own directory (`export`).
-find "$BUILD_DIR" "$CACHE_DIR" "$ENV_DIR" /buildpacks \! -uid "$APP_UID" -exec chown -h "$APP_UID:$APP_UID" {} +
-
-# as_app CMD...: CMD as the build user, in a clean login-like environment.
+# as_app CMD...: CMD in a clean login-like environment of the build user's.
 as_app() {
-  setpriv --reuid="$APP_UID" --regid="$APP_UID" --clear-groups \
-    env HOME=/app USER=app LOGNAME=app "$@"
+  env HOME=/app USER=app LOGNAME=app "$@"
 }
 
 # The `export` files left by the buildpacks that ran so far: Heroku's buildpack API sources them
@@ -150,8 +144,5 @@ done
 # have moved it, as subdirectory buildpacks for monorepos do). Read as the build user, so a
 # Procfile that is a symlink reads what the app could read, no more.
 if [ -e "$BUILD_DIR/Procfile" ]; then
-  as_app head -c 65536 "$BUILD_DIR/Procfile" > "$OUT/Procfile" || fail "the Procfile in the built app cannot be read"
+  head -c 65536 "$BUILD_DIR/Procfile" > "$OUT/Procfile" || fail "the Procfile in the built app cannot be read"
 fi
-
-# The app runs as an unprivileged user that owns its directory, as on Heroku.
-find "$BUILD_DIR" \! -uid "$APP_UID" -exec chown -h "$APP_UID:$APP_UID" {} +

@@ -68,6 +68,7 @@ class DataPlaneSurvivesIT {
     static void down() {
         run(Duration.ofMinutes(1), SCRIPT.toString(), "apps:destroy", "survivor", "--confirm", "survivor");
         run(Duration.ofMinutes(1), SCRIPT.toString(), "down");
+        io.slipway.controller.testing.DockerCleanup.removeEverythingOfScriptPlatform(home);
     }
 
     @Test

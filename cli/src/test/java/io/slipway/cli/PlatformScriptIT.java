@@ -158,6 +158,7 @@ class PlatformScriptIT {
         slipway(UP_TIMEOUT, "down");
         // If down failed, do not leak a platform into the rest of the build.
         processesOfHome().forEach(ProcessHandle::destroyForcibly);
+        io.slipway.controller.testing.DockerCleanup.removeEverythingOfScriptPlatform(home);
     }
 
     // ---- what a user sees ---------------------------------------------------------------------

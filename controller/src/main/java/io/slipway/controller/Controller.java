@@ -16,6 +16,8 @@ import io.slipway.controller.config.ConfigRoutes;
 import io.slipway.controller.deploy.ReleasePhase;
 import io.slipway.controller.deploy.ReleaseProgress;
 import io.slipway.controller.docker.DockerEngine;
+import io.slipway.controller.docker.HostFirewall;
+import io.slipway.controller.docker.Networks;
 import io.slipway.controller.domain.DomainRoutes;
 import io.slipway.controller.domain.DomainService;
 import io.slipway.controller.dyno.Backoff;
@@ -124,11 +126,20 @@ public final class Controller implements AutoCloseable {
             DockerEngine docker = DockerEngine.connect();
             StackImages stacks = new StackImages(docker, config.buildpacksDir().resolve("stack"));
             PlatformIdentity platform = PlatformIdentity.load(db);
+            Networks networks = new Networks(docker, platform.shortId());
+            if (docker.host().getScheme().equals("unix")) {
+                recordFirewall(config.home(), new HostFirewall(platform.shortId(), networks.bridgePrefix()));
+            } else {
+                log.warn("host firewall not installed: the Docker engine at {} runs on another host, whose own "
+                        + "listeners its containers can reach unless its firewall says otherwise", docker.host());
+            }
             Builder builder = new Builder(docker, stacks, new Builder.Settings(platform.shortId(),
-                    config.buildTimeout(), config.buildCaBundle(), config.hostEnv()));
+                    config.buildTimeout(), config.buildCaBundle(), config.hostEnv(), config.buildMemoryBytes(),
+                    config.buildCpus(), config.containerLogs()), networks);
             BuildPipeline pipeline = new BuildPipeline(db, builds, releases, configVars,
                     new Buildpacks(config.buildpacksDir()), builder);
-            DynoManager dynos = new DynoManager(db, releases, new DockerDynoRuntime(docker, platform.shortId()),
+            DynoManager dynos = new DynoManager(db, releases,
+                    new DockerDynoRuntime(docker, platform.shortId(), networks, config.containerLogs()),
                     Clock.systemUTC(), new DynoManager.Settings(TICK, config.dynoGrace(), config.bootTimeout(),
                             WORKER_SETTLE, new Backoff(Duration.ofSeconds(1), config.restartBackoffCap()),
                             config.maxDynosPerType(), Duration.ofSeconds(2)),
@@ -143,7 +154,7 @@ public final class Controller implements AutoCloseable {
             dynos.logTo(logs);
             formation.logTo(logs);
             OneOffDynos runs = new OneOffDynos(db, docker, releases, logs, Clock.systemUTC(), platform.shortId(),
-                    config.dynoGrace(), config.runMaxTime());
+                    config.dynoGrace(), config.runMaxTime(), networks, config.containerLogs());
             ReleasePhase phase = new ReleasePhase(releases, apps, runs, dynos::wake, Clock.systemUTC(), TICK,
                     config.runMaxTime());
             // Whatever makes a release (a push, a config change, a rollback) wakes both loops that move it on.
@@ -160,6 +171,7 @@ public final class Controller implements AutoCloseable {
             Logging appLogs = logging;
             apps.onDestroy(app -> appLogs.remove(app.name().value()));
             apps.onDestroy(app -> builder.forgetApp(app.name().value()));
+            apps.onDestroy(app -> networks.removeApp(app.name().value())); // once no container of the app is left
             configVars.afterChange(releaseMade);
             GitRepositories repos = new GitRepositories(config.home().resolve("git"));
             apps.onDestroy(app -> repos.delete(app.name()));
@@ -209,6 +221,19 @@ public final class Controller implements AutoCloseable {
         String name = app.name().value();
         return new AppInfo(app.id().toString(), name, app.createdAt(), app.updatedAt(),
                 config.webUrl(name), config.gitUrl(name));
+    }
+
+    /** Installs the host firewall and notes it where {@code ./slipway down} finds it to remove it with dockerd. */
+    private static void recordFirewall(Path home, HostFirewall firewall) {
+        if (!firewall.install().installed()) {
+            return;
+        }
+        try {
+            Files.createDirectories(home.resolve("run"));
+            Files.writeString(home.resolve("run/firewall"), firewall.chain() + " " + firewall.interfaces() + "\n");
+        } catch (IOException e) {
+            log.warn("could not note the host firewall chain {} in {}: {}", firewall.chain(), home.resolve("run"), e.getMessage());
+        }
     }
 
     private static void prepareHome(Path home) {

@@ -1,6 +1,7 @@
 package io.slipway.controller;
 
 import io.slipway.controller.db.DatabaseUrl;
+import io.slipway.controller.docker.LogRotation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -27,7 +28,13 @@ public record ControllerConfig(
         Duration restartBackoffCap,
         int maxDynosPerType,
         Duration runMaxTime,
-        int logPort) {
+        int logPort,
+        long buildMemoryBytes,
+        double buildCpus,
+        LogRotation containerLogs) {
+
+    /** Below this a build of any of the built-in languages runs out of memory. */
+    static final long MIN_BUILD_MEMORY = 256L << 20;
 
     public ControllerConfig {
         if (apiPort < 1 || apiPort > 65535) {
@@ -44,6 +51,14 @@ public record ControllerConfig(
         }
         if (buildTimeout.isNegative() || buildTimeout.isZero()) {
             throw new IllegalArgumentException("SLIPWAY_BUILD_TIMEOUT must be positive, got " + buildTimeout);
+        }
+        if (buildMemoryBytes < MIN_BUILD_MEMORY) {
+            throw new IllegalArgumentException("SLIPWAY_BUILD_MEMORY must be at least 256m, got " + (buildMemoryBytes >> 20) + "m");
+        }
+        int hostCpus = Runtime.getRuntime().availableProcessors();
+        if (!(buildCpus >= 0.1 && buildCpus <= hostCpus)) {
+            throw new IllegalArgumentException("SLIPWAY_BUILD_CPUS must be from 0.1 to " + hostCpus
+                    + " (this host's CPUs), got " + buildCpus);
         }
         hostEnv = Map.copyOf(hostEnv);
     }
@@ -72,7 +87,48 @@ public record ControllerConfig(
                 number(env, "SLIPWAY_MAX_DYNOS_PER_TYPE", 20),
                 duration(env, "SLIPWAY_RUN_MAX_TIME", Duration.ofHours(24)),
                 // UDP, where routers send their request lines: next to the API port unless told.
-                port(env, "SLIPWAY_LOG_PORT", port(env, "SLIPWAY_API_PORT", 5050) + 1));
+                port(env, "SLIPWAY_LOG_PORT", port(env, "SLIPWAY_API_PORT", 5050) + 1),
+                bytes(env, "SLIPWAY_BUILD_MEMORY", 2L << 30),
+                cpus(env, "SLIPWAY_BUILD_CPUS", Math.min(2, Runtime.getRuntime().availableProcessors())),
+                new LogRotation(env.getOrDefault("SLIPWAY_CONTAINER_LOG_MAX_SIZE", LogRotation.DEFAULT.maxSize()).trim()
+                        .toLowerCase(java.util.Locale.ROOT),
+                        number(env, "SLIPWAY_CONTAINER_LOG_MAX_FILES", LogRotation.DEFAULT.maxFiles())));
+    }
+
+    /** {@code 2g}, {@code 1536m}, {@code 512k} or a number of bytes. */
+    static long bytes(Map<String, String> env, String name, long fallback) {
+        String raw = env.get(name);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        var m = java.util.regex.Pattern.compile("(\\d{1,12})\\s*([kKmMgG]?)[bB]?").matcher(raw.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(name + " must be a size like 2g, 1536m or 512m, got '" + raw + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2).toLowerCase(java.util.Locale.ROOT)) {
+            case "k" -> n << 10;
+            case "m" -> n << 20;
+            case "g" -> n << 30;
+            default -> n;
+        };
+    }
+
+    /** A number of CPUs, whole or not ({@code 1}, {@code 1.5}). */
+    static double cpus(Map<String, String> env, String name, double fallback) {
+        String raw = env.get(name);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            double n = Double.parseDouble(raw.trim());
+            if (!Double.isFinite(n)) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number of CPUs like 1 or 1.5, got '" + raw + "'");
+        }
     }
 
     /**

@@ -16,6 +16,8 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Volume;
 import io.slipway.controller.docker.DockerEngine;
 import io.slipway.controller.docker.Labels;
+import io.slipway.controller.docker.LogRotation;
+import io.slipway.controller.docker.Networks;
 import io.slipway.controller.docker.OutputLines;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * (source at /app, a per-app cache volume at /cache, config vars as files in /env), then copies
  * the resulting /app onto the run stack and commits that as the app's image. Nothing touches the
  * host's file system except a temporary tar of the build's inputs.
+ *
+ * <p>The build container runs third-party code, so it starts as the build user (uid 10001, whom
+ * its inputs are copied in as), with no capabilities, no-new-privileges, memory, CPU and pids
+ * limits, a rotated log, and on the builds' network ({@link Networks#forBuilds()}): the internet
+ * for package downloads, no dyno, no other build, no host listener.
  */
 public final class Builder {
     private static final Logger log = LoggerFactory.getLogger(Builder.class);
@@ -53,9 +60,11 @@ public final class Builder {
     private final DockerEngine docker;
     private final StackImages stacks;
     private final Settings settings;
+    private final Networks networks;
 
-    /** How builds run on this platform. */
-    public record Settings(String platform, Duration timeout, Path caBundle, Map<String, String> hostEnv) {}
+    /** How builds run on this platform: {@code cpus} is a share of the host's CPUs (1.5 = one and a half). */
+    public record Settings(String platform, Duration timeout, Path caBundle, Map<String, String> hostEnv,
+                           long memoryBytes, double cpus, LogRotation logs) {}
 
     /** One build's inputs. */
     public record Request(String app, int number, String commit, SourceArchive source,
@@ -67,10 +76,11 @@ public final class Builder {
      */
     public record Result(String image, String buildpack, Map<String, String> defaultProcessTypes, String procfile) {}
 
-    public Builder(DockerEngine docker, StackImages stacks, Settings settings) {
+    public Builder(DockerEngine docker, StackImages stacks, Settings settings, Networks networks) {
         this.docker = docker;
         this.stacks = stacks;
         this.settings = settings;
+        this.networks = networks;
     }
 
     public Result build(Request req, BuildOutput out) {
@@ -84,12 +94,17 @@ public final class Builder {
                 .withEnv(environment(req))
                 .withLabels(labels(req, Labels.ROLE_BUILD))
                 .withWorkingDir("/app")
+                .withUser(APP_UID + ":" + APP_UID)
                 .withHostConfig(HostConfig.newHostConfig()
                         .withBinds(new Bind(volume, new Volume("/cache")))
+                        .withNetworkMode(networks.forBuilds())
                         .withSecurityOpts(List.of("no-new-privileges"))
-                        .withCapDrop(Capability.NET_RAW, Capability.MKNOD, Capability.SYS_CHROOT,
-                                Capability.AUDIT_WRITE, Capability.SETFCAP)
-                        .withPidsLimit(4096L))
+                        .withCapDrop(Capability.ALL)
+                        .withMemory(settings.memoryBytes())
+                        .withMemorySwap(settings.memoryBytes())
+                        .withNanoCPUs(Math.round(settings.cpus() * 1e9))
+                        .withPidsLimit(4096L)
+                        .withLogConfig(settings.logs().logConfig()))
                 .exec();
         String id = created.getId();
         try {
@@ -144,14 +159,27 @@ public final class Builder {
         return "slipway-" + platform + "-build-" + req.app() + "-" + req.number();
     }
 
+    /**
+     * The app's cache volume. One from before builds started as the build user may hold files of
+     * root's, which that user could neither change nor remove: it is dropped for a fresh one (a
+     * cache is only a cache; the next build is slower once).
+     */
     private String ensureCacheVolume(String app) {
         String volume = cacheVolume(app);
         try {
-            docker.client().inspectVolumeCmd(volume).exec();
+            var existing = docker.client().inspectVolumeCmd(volume).exec();
+            Map<String, String> labels = existing.getLabels() == null ? Map.of() : existing.getLabels();
+            if (Integer.toString(APP_UID).equals(labels.get(Labels.CACHE_OWNER))) {
+                return volume;
+            }
+            log.info("app={} its build cache is from builds that ran as root: starting a new one", app);
+            docker.client().removeVolumeCmd(volume).exec();
         } catch (NotFoundException e) {
-            docker.client().createVolumeCmd().withName(volume).withLabels(Map.of(Labels.PLATFORM,
-                    settings.platform(), Labels.APP, app, Labels.ROLE, Labels.ROLE_CACHE)).exec();
+            // first build of this app
         }
+        docker.client().createVolumeCmd().withName(volume).withLabels(Map.of(Labels.PLATFORM,
+                settings.platform(), Labels.APP, app, Labels.ROLE, Labels.ROLE_CACHE,
+                Labels.CACHE_OWNER, Integer.toString(APP_UID))).exec();
         return volume;
     }
 
@@ -192,19 +220,24 @@ public final class Builder {
                  TarArchiveOutputStream tar = new TarArchiveOutputStream(os)) {
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                 tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-                directory(tar, "app/", 0755);
-                req.source().writeTo(tar, "app/", 0);
-                directory(tar, "env/", 0700);
+                // Everything the build writes belongs to the build user, who runs it.
+                directory(tar, "app/", 0755, APP_UID);
+                req.source().writeTo(tar, "app/", APP_UID);
+                directory(tar, "env/", 0700, APP_UID);
                 for (var e : req.config().entrySet()) {
-                    file(tar, "env/" + e.getKey(), e.getValue().getBytes(StandardCharsets.UTF_8), 0600);
+                    file(tar, "env/" + e.getKey(), e.getValue().getBytes(StandardCharsets.UTF_8), 0600, APP_UID);
                 }
+                directory(tar, "buildpacks/", 0755, APP_UID);
                 int index = 1;
                 for (Buildpacks.Buildpack bp : req.buildpacks().buildpacks()) {
                     addTree(tar, bp.dir(), "buildpacks/%02d-%s/".formatted(index++, bp.name()));
                 }
-                file(tar, "slipway/build.sh", resource("/builder/build.sh"), 0755);
+                // The driver stays root's, so no buildpack rewrites it while it runs; its results are the user's to write.
+                directory(tar, "slipway/", 0755, 0);
+                file(tar, "slipway/build.sh", resource("/builder/build.sh"), 0755, 0);
+                directory(tar, "slipway/out/", 0755, APP_UID);
                 if (Files.isRegularFile(settings.caBundle())) {
-                    file(tar, CA_PATH.substring(1), Files.readAllBytes(settings.caBundle()), 0644);
+                    file(tar, CA_PATH.substring(1), Files.readAllBytes(settings.caBundle()), 0644, 0);
                 }
             }
             try (InputStream in = Files.newInputStream(tarFile)) {
@@ -330,17 +363,19 @@ public final class Builder {
         return types;
     }
 
-    private static void directory(TarArchiveOutputStream tar, String name, int mode) throws IOException {
+    private static void directory(TarArchiveOutputStream tar, String name, int mode, int uid) throws IOException {
         TarArchiveEntry e = new TarArchiveEntry(name);
         e.setMode(040000 | mode);
+        e.setIds(uid, uid);
         tar.putArchiveEntry(e);
         tar.closeArchiveEntry();
     }
 
-    private static void file(TarArchiveOutputStream tar, String name, byte[] content, int mode) throws IOException {
+    private static void file(TarArchiveOutputStream tar, String name, byte[] content, int mode, int uid) throws IOException {
         TarArchiveEntry e = new TarArchiveEntry(name);
         e.setSize(content.length);
         e.setMode(mode);
+        e.setIds(uid, uid);
         tar.putArchiveEntry(e);
         tar.write(content);
         tar.closeArchiveEntry();
@@ -354,9 +389,10 @@ public final class Builder {
                     continue;
                 }
                 if (Files.isDirectory(p) && !Files.isSymbolicLink(p)) {
-                    directory(tar, prefix + (rel.toString().isEmpty() ? "" : rel + "/"), 0755);
+                    directory(tar, prefix + (rel.toString().isEmpty() ? "" : rel + "/"), 0755, APP_UID);
                 } else if (Files.isRegularFile(p) && !Files.isSymbolicLink(p)) {
-                    file(tar, prefix + rel, Files.readAllBytes(p), Files.isExecutable(p) ? 0755 : 0644);
+                    // A buildpack may write into its own directory (its `export` file).
+                    file(tar, prefix + rel, Files.readAllBytes(p), Files.isExecutable(p) ? 0755 : 0644, APP_UID);
                 }
             }
         }

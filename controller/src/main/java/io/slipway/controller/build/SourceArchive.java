@@ -47,9 +47,14 @@ public final class SourceArchive {
         }
     }
 
-    /** Writes the tree under {@code prefix} (e.g. {@code app/}) into {@code tar}; returns the number of files. */
+    /**
+     * Writes the tree under {@code prefix} (e.g. {@code app/}) into {@code tar}, every entry owned
+     * by {@code uid}; returns the number of files. Each directory gets an entry of its own: the
+     * engine would make a missing one owned by root, where the build user could not write.
+     */
     public int writeTo(TarArchiveOutputStream tar, String prefix, int uid) throws IOException {
         List<FastIgnoreRule> ignore = slugignore();
+        java.util.Set<String> directories = new java.util.HashSet<>();
         int files = 0;
         try (RevWalk walk = new RevWalk(repo); TreeWalk tw = new TreeWalk(repo)) {
             tw.addTree(walk.parseCommit(commit).getTree());
@@ -61,6 +66,16 @@ public final class SourceArchive {
                     continue;
                 }
                 ObjectLoader blob = repo.open(tw.getObjectId(0));
+                for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
+                    String dir = prefix + path.substring(0, slash + 1);
+                    if (directories.add(dir)) {
+                        TarArchiveEntry e = new TarArchiveEntry(dir);
+                        e.setMode(040755);
+                        own(e, uid);
+                        tar.putArchiveEntry(e);
+                        tar.closeArchiveEntry();
+                    }
+                }
                 if (mode.equals(FileMode.SYMLINK)) {
                     String target = new String(blob.getBytes(), StandardCharsets.UTF_8);
                     requireInside(path, target);

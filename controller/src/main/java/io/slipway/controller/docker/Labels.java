@@ -22,6 +22,11 @@ public final class Labels {
     public static final String GENERATION = "io.slipway.generation";
     /** A one-off dyno's name ({@code run.3}). */
     public static final String DYNO = "io.slipway.dyno";
+    /**
+     * On a build cache volume: the uid its files belong to. A volume without it comes from builds
+     * that ran as root, which a build that starts as the build user could not write into.
+     */
+    public static final String CACHE_OWNER = "io.slipway.cache-owner";
 
     public static final String ROLE_DYNO = "dyno";
     public static final String ROLE_RUN = "run";
@@ -32,6 +37,10 @@ public final class Labels {
     public static final String ROLE_STACK = "stack";
     /** The Procfile {@code release:} command of one release. */
     public static final String ROLE_RELEASE = "release";
+    /** An app's own Docker network, which all its containers join. */
+    public static final String ROLE_APP_NETWORK = "app-network";
+    /** The network build containers join: outbound access, nothing of the platform's. */
+    public static final String ROLE_BUILD_NETWORK = "build-network";
 
     private Labels() {}
 }

@@ -12,6 +12,8 @@ import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import io.slipway.controller.docker.DockerEngine;
 import io.slipway.controller.docker.Labels;
+import io.slipway.controller.docker.LogRotation;
+import io.slipway.controller.docker.Networks;
 import io.slipway.controller.docker.OutputLines;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,16 +30,21 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Dynos as hardened Docker containers: the app image's non-root user, every capability dropped,
- * no-new-privileges, memory and pids limits, an init that forwards SIGTERM to the whole process
- * group, no Docker socket, and a web port published on 127.0.0.1 only.
+ * no-new-privileges, memory, pids and CPU-share limits, an init that forwards SIGTERM to the whole
+ * process group, no Docker socket, the app's own network ({@link Networks}) and nothing else, a
+ * web port published on 127.0.0.1 only, and a log file the engine rotates.
  */
 public final class DockerDynoRuntime implements DynoRuntime {
     private final DockerEngine docker;
     private final String platform;
+    private final Networks networks;
+    private final LogRotation logs;
 
-    public DockerDynoRuntime(DockerEngine docker, String platform) {
+    public DockerDynoRuntime(DockerEngine docker, String platform, Networks networks, LogRotation logs) {
         this.docker = docker;
         this.platform = platform;
+        this.networks = networks;
+        this.logs = logs;
     }
 
     @Override
@@ -46,7 +53,8 @@ public final class DockerDynoRuntime implements DynoRuntime {
         List<String> env = new ArrayList<>();
         spec.env().forEach((k, v) -> env.add(k + "=" + v));
         env.addAll(commandEnv(spec.command()));
-        HostConfig host = hardened(spec.memoryBytes(), spec.pidsLimit());
+        HostConfig host = hardened(spec.memoryBytes(), spec.pidsLimit(), logs)
+                .withNetworkMode(networks.forApp(spec.labels().get(Labels.APP)));
         var create = docker.client().createContainerCmd(spec.image())
                 .withName(spec.name())
                 .withLabels(spec.labels())
@@ -74,16 +82,20 @@ public final class DockerDynoRuntime implements DynoRuntime {
 
     /**
      * What every dyno, long-running or one-off, runs under: an init that forwards signals to the
-     * process group, no capabilities, no privilege escalation, memory and pids limits.
+     * process group, no capabilities, no privilege escalation, memory and pids limits, a CPU share
+     * in proportion to its memory ({@link DynoSize#cpuSharesFor}), a rotated log. The caller adds
+     * the app's network.
      */
-    public static HostConfig hardened(long memoryBytes, long pidsLimit) {
+    public static HostConfig hardened(long memoryBytes, long pidsLimit, LogRotation logs) {
         return HostConfig.newHostConfig()
                 .withInit(true)
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges"))
                 .withMemory(memoryBytes)
                 .withMemorySwap(memoryBytes)
-                .withPidsLimit(pidsLimit);
+                .withCpuShares(DynoSize.cpuSharesFor(memoryBytes))
+                .withPidsLimit(pidsLimit)
+                .withLogConfig(logs.logConfig());
     }
 
     @Override

@@ -11,6 +11,8 @@ import io.slipway.controller.app.App;
 import io.slipway.controller.db.Database;
 import io.slipway.controller.docker.DockerEngine;
 import io.slipway.controller.docker.Labels;
+import io.slipway.controller.docker.LogRotation;
+import io.slipway.controller.docker.Networks;
 import io.slipway.controller.docker.OutputLines;
 import io.slipway.controller.dyno.DockerDynoRuntime;
 import io.slipway.controller.dyno.DynoSize;
@@ -33,8 +35,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One-off dynos: containers from a release's image with its config, hardened like every dyno,
- * named {@code run.N}, removed when they end. Used by {@code slipway run} (attached or detached),
+ * One-off dynos: containers from a release's image with its config, hardened like every dyno and
+ * on the app's network like them, named {@code run.N}, removed when they end. Used by {@code slipway run} (attached or detached),
  * the release phase and scheduled jobs.
  */
 public final class OneOffDynos implements OneOffRunner {
@@ -49,9 +51,11 @@ public final class OneOffDynos implements OneOffRunner {
     private final String platform;
     private final Duration grace;
     private final Duration maxTime;
+    private final Networks networks;
+    private final LogRotation logRotation;
 
     public OneOffDynos(Database db, DockerEngine docker, ReleaseService releases, LogSink logs, Clock clock,
-                       String platform, Duration grace, Duration maxTime) {
+                       String platform, Duration grace, Duration maxTime, Networks networks, LogRotation logRotation) {
         this.db = db;
         this.docker = docker;
         this.releases = releases;
@@ -60,6 +64,8 @@ public final class OneOffDynos implements OneOffRunner {
         this.platform = platform;
         this.grace = grace;
         this.maxTime = maxTime;
+        this.networks = networks;
+        this.logRotation = logRotation;
     }
 
     /** A created (not yet started) one-off dyno. */
@@ -143,7 +149,8 @@ public final class OneOffDynos implements OneOffRunner {
                 .withAttachStdin(true)
                 .withAttachStdout(true)
                 .withAttachStderr(true)
-                .withHostConfig(DockerDynoRuntime.hardened(size.memoryBytes(), size.pidsLimit()))
+                .withHostConfig(DockerDynoRuntime.hardened(size.memoryBytes(), size.pidsLimit(), logRotation)
+                        .withNetworkMode(networks.forApp(app.name().value())))
                 .exec().getId();
         logs.event(app.name().value(), "api", "Starting process with command `" + req.command() + "` by " + by);
         log.info("app={} release={} dyno={} created by {}: {}", app.name(), release.name(), dyno, by, req.command());

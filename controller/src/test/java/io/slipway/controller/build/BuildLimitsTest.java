@@ -99,6 +99,37 @@ class BuildLimitsTest {
         }
     }
 
+    @Test
+    void aBuildRunsAsTheBuildUserWithinTheMemoryCpuAndLogLimitsItWasGiven() throws Exception {
+        try (TestPlatform platform = TestPlatform.start(Map.of("SLIPWAY_BUILD_MEMORY", "1536m", "SLIPWAY_BUILD_CPUS", "1",
+                "SLIPWAY_CONTAINER_LOG_MAX_SIZE", "5m", "SLIPWAY_CONTAINER_LOG_MAX_FILES", "2"))) {
+            app(platform, "limited");
+            GitPush app = GitPush.init().write("hello.txt", "slow\n6\n").commit("slow");
+            // Its own thread: the common pool may have a single one, which JGit's first use of a file system needs.
+            CompletableFuture<GitPush.Result> push = CompletableFuture.supplyAsync(
+                    () -> app.push(platform.apiUrl(), "limited", platform.adminToken()), r -> Thread.ofVirtual().start(r));
+            await().atMost(Duration.ofSeconds(60)).until(() -> buildContainers("limited") == 1 || push.isDone());
+            assertThat(push.isDone()).as(() -> "the push ended before its build was seen: " + push.join().output()).isFalse();
+            String id = docker.client().listContainersCmd().withShowAll(true)
+                    .withLabelFilter(Map.of(Labels.APP, "limited", Labels.ROLE, Labels.ROLE_BUILD)).exec().get(0).getId();
+
+            var build = docker.client().inspectContainerCmd(id).exec();
+
+            assertThat(build.getConfig().getUser()).isEqualTo("10001:10001");
+            assertThat(build.getHostConfig().getMemory()).isEqualTo(1536L << 20);
+            assertThat(build.getHostConfig().getMemorySwap()).isEqualTo(1536L << 20);
+            assertThat(build.getHostConfig().getNanoCPUs()).isEqualTo(1_000_000_000L);
+            assertThat(build.getHostConfig().getSecurityOpts()).contains("no-new-privileges");
+            assertThat(build.getHostConfig().getCapDrop()).contains(com.github.dockerjava.api.model.Capability.ALL);
+            assertThat(build.getHostConfig().getLogConfig().getType().getType()).isEqualTo("json-file");
+            assertThat(build.getHostConfig().getLogConfig().getConfig()).containsEntry("max-size", "5m").containsEntry("max-file", "2");
+            assertThat(build.getNetworkSettings().getNetworks()).containsOnlyKeys("slipway-" + platform.platformId() + "-builds");
+            GitPush.Result result = push.get();
+            assertThat(result.exit()).as(result.output()).isZero();
+            assertThat(result.output()).contains("Released v1");
+        }
+    }
+
     private static Api app(TestPlatform platform, String name) {
         Api api = Api.of(platform);
         assertThat(api.post("/apps", "{\"name\":\"" + name + "\"}").status()).isEqualTo(201);

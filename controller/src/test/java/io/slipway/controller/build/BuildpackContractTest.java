@@ -136,8 +136,9 @@ class BuildpackContractTest {
     }
 
     @Test
-    void aCacheLeftByBuildsThatRanBuildpacksAsRootIsHandedToTheBuildUser() throws Exception {
-        // Builds before buildpacks ran unprivileged left root-owned files in the app's cache volume.
+    void aCacheLeftByBuildsThatRanBuildpacksAsRootIsReplacedByOneTheBuildUserOwns() throws Exception {
+        // Builds before buildpacks ran unprivileged left root-owned files in the app's cache volume;
+        // a build that starts as the build user could not change them, so it starts a new cache.
         String volume = "slipway-" + platform.platformId() + "-cache-bp";
         try (DockerEngine docker = DockerEngine.connect()) {
             docker.client().createVolumeCmd().withName(volume)

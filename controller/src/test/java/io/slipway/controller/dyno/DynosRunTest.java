@@ -63,6 +63,8 @@ class DynosRunTest {
         assertThat(container.getHostConfig().getSecurityOpts()).contains("no-new-privileges");
         assertThat(container.getHostConfig().getMemory()).isEqualTo(512L << 20);
         assertThat(container.getHostConfig().getPidsLimit()).isEqualTo(512L);
+        assertThat(container.getHostConfig().getCpuShares()).isEqualTo(1024);
+        assertThat(container.getHostConfig().getLogConfig().getConfig()).containsEntry("max-size", "10m").containsEntry("max-file", "3");
         assertThat(container.getHostConfig().getBinds()).isNullOrEmpty();
         var bindings = container.getHostConfig().getPortBindings().getBindings().values().iterator().next();
         assertThat(bindings[0].getHostIp()).isEqualTo("127.0.0.1");

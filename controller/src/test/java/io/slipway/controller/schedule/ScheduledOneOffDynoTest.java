@@ -11,6 +11,8 @@ import io.slipway.controller.app.AppService;
 import io.slipway.controller.db.Database;
 import io.slipway.controller.db.DatabaseUrl;
 import io.slipway.controller.docker.DockerEngine;
+import io.slipway.controller.docker.LogRotation;
+import io.slipway.controller.docker.Networks;
 import io.slipway.controller.logs.LogSink;
 import io.slipway.controller.release.ReleaseService;
 import io.slipway.controller.run.OneOffDynos;
@@ -57,7 +59,8 @@ class ScheduledOneOffDynoTest {
         db = Database.open(DatabaseUrl.parse(platform.env().get("DATABASE_URL")), Duration.ofSeconds(3), Duration.ofSeconds(10));
         docker = DockerEngine.connect();
         OneOffDynos runs = new OneOffDynos(db, docker, new ReleaseService(db), LogSink.NULL, Clock.systemUTC(),
-                platform.platformId(), Duration.ofSeconds(3), Duration.ofMinutes(2));
+                platform.platformId(), Duration.ofSeconds(3), Duration.ofMinutes(2),
+                new Networks(docker, platform.platformId()), LogRotation.DEFAULT);
         schedules = new ScheduleService(db, runs, LogSink.NULL, Clock.systemUTC(), SchedulerFiringTest.fast(100));
         schedules.start();
     }

@@ -2,12 +2,34 @@ package io.slipway.controller.testing;
 
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.slipway.controller.docker.DockerEngine;
+import io.slipway.controller.docker.HostFirewall;
 import io.slipway.controller.docker.Labels;
+import io.slipway.controller.docker.Networks;
 import java.util.Map;
 
-/** Tests leave nothing behind: every container, image and volume labelled with a test platform's id goes. */
-final class DockerCleanup {
+/**
+ * Tests leave nothing behind: every container, image, volume and network labelled with a test
+ * platform's id goes, and its host firewall chain.
+ */
+public final class DockerCleanup {
     private DockerCleanup() {}
+
+    /**
+     * After {@code ./slipway down} of a platform a test started with {@code up} on an engine it did
+     * not start (so down leaves the engine's things and the host firewall chain, which guard
+     * dynos that may still run): the platform's id comes from the chain noted in {@code run/firewall}.
+     */
+    public static void removeEverythingOfScriptPlatform(java.nio.file.Path home) {
+        java.nio.file.Path noted = home.resolve("run/firewall");
+        try {
+            if (java.nio.file.Files.isReadable(noted)) {
+                String chain = java.nio.file.Files.readString(noted).strip().split(" ")[0];
+                removeEverythingOf(chain.substring("SLIPWAY-".length()));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     static void removeEverythingOf(String platform) {
         try (DockerEngine docker = DockerEngine.connect()) {
@@ -28,6 +50,15 @@ final class DockerCleanup {
             });
             var volumes = docker.client().listVolumesCmd()
                     .withFilter("label", java.util.List.of(Labels.PLATFORM + "=" + platform)).exec().getVolumes();
+            for (var network : docker.client().listNetworksCmd()
+                    .withFilter("label", java.util.List.of(Labels.PLATFORM + "=" + platform)).exec()) {
+                try {
+                    docker.client().removeNetworkCmd(network.getId()).exec();
+                } catch (RuntimeException ignored) {
+                    // already gone
+                }
+            }
+            new HostFirewall(platform, Networks.bridgePrefix(platform)).remove();
             if (volumes != null) {
                 volumes.forEach(v -> {
                     try {
