@@ -122,11 +122,6 @@ public final class DockerDynoRuntime implements DynoRuntime {
     }
 
     @Override
-    public void restartGracefully(String id, Duration grace) {
-        docker.client().restartContainerCmd(id).withTimeout((int) grace.toSeconds()).exec();
-    }
-
-    @Override
     public void stopAndRemove(String id, Duration grace) {
         try {
             docker.client().stopContainerCmd(id).withTimeout((int) grace.toSeconds()).exec();

@@ -28,9 +28,6 @@ public interface DynoRuntime {
     /** Starts an exited dyno's container again. */
     void restart(String id);
 
-    /** SIGTERM, then SIGKILL after {@code grace}, then the same container starts again. */
-    void restartGracefully(String id, Duration grace);
-
     /** SIGTERM, then SIGKILL after {@code grace}; then the container is removed. */
     void stopAndRemove(String id, Duration grace);
 

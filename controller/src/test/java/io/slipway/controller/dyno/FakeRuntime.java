@@ -45,11 +45,6 @@ final class FakeRuntime implements DynoRuntime {
     }
 
     @Override
-    public void restartGracefully(String id, Duration grace) {
-        restart(id);
-    }
-
-    @Override
     public synchronized void stopAndRemove(String id, Duration grace) {
         containers.remove(id);
     }
