@@ -1,6 +1,7 @@
 package io.slipway.controller;
 
 import io.slipway.controller.db.DatabaseUrl;
+import io.slipway.controller.http.ApiServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -27,7 +28,8 @@ public record ControllerConfig(
         Duration restartBackoffCap,
         int maxDynosPerType,
         Duration runMaxTime,
-        int logPort) {
+        int logPort,
+        ApiServer.Timeouts apiTimeouts) {
 
     public ControllerConfig {
         if (apiPort < 1 || apiPort > 65535) {
@@ -72,7 +74,9 @@ public record ControllerConfig(
                 number(env, "SLIPWAY_MAX_DYNOS_PER_TYPE", 20),
                 duration(env, "SLIPWAY_RUN_MAX_TIME", Duration.ofHours(24)),
                 // UDP, where routers send their request lines: next to the API port unless told.
-                port(env, "SLIPWAY_LOG_PORT", port(env, "SLIPWAY_API_PORT", 5050) + 1));
+                port(env, "SLIPWAY_LOG_PORT", port(env, "SLIPWAY_API_PORT", 5050) + 1),
+                new ApiServer.Timeouts(duration(env, "SLIPWAY_API_PARSE_TIMEOUT", Duration.ofSeconds(30)),
+                        duration(env, "SLIPWAY_API_IDLE_TIMEOUT", Duration.ofSeconds(60))));
     }
 
     /**
