@@ -95,10 +95,17 @@ public final class JsonIO {
         Duration timeout = exchange.getAttachment(BODY_TIMEOUT);
         try {
             if (timeout != null) {
-                // Undertow's blocking stream waits this long for each read (10 minutes when unset).
+                // Undertow's blocking stream waits this long for each read (10 minutes when unset). Only
+                // for this body: the next request on the connection may be a push, uploading for minutes.
                 exchange.getConnection().setOption(Options.READ_TIMEOUT, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
             }
-            return exchange.getInputStream().readAllBytes();
+            try (var in = exchange.getInputStream()) {
+                return in.readAllBytes();
+            } finally {
+                if (timeout != null) {
+                    exchange.getConnection().setOption(Options.READ_TIMEOUT, 0);
+                }
+            }
         } catch (ReadTimeoutException e) {
             throw new ApiException(408, "request_timeout", "the request body did not arrive within "
                     + timeout.toSeconds() + " s; send it whole");
