@@ -38,8 +38,7 @@ public final class RouterLogListener implements AutoCloseable {
     private final AtomicLong unsigned = new AtomicLong();
     private final LogKey key;
     private final Clock clock;
-    private long unsignedReported;
-    private Instant lastReport;
+    private final DropReport unsignedReport;
     private volatile boolean closing;
 
     private RouterLogListener(DatagramChannel channel, LogKey key, LogSink sink, Clock clock) {
@@ -47,7 +46,7 @@ public final class RouterLogListener implements AutoCloseable {
         this.key = key;
         this.sink = sink;
         this.clock = clock;
-        this.lastReport = clock.instant();
+        this.unsignedReport = new DropReport(REPORT_UNSIGNED_EVERY, clock.instant());
         this.thread = Thread.ofPlatform().name("router-log-listener").daemon().unstarted(this::receive);
     }
 
@@ -112,19 +111,38 @@ public final class RouterLogListener implements AutoCloseable {
         } else {
             unsigned.incrementAndGet();
         }
-        reportUnsigned();
+        String report = unsignedReport.due(clock.instant(), unsigned.get());
+        if (report != null) {
+            log.warn("router log listener: {}", report);
+        }
     }
 
-    /** A count once a minute at most, never a line each: whoever floods the port must not flood the log too. */
-    private void reportUnsigned() {
-        Instant now = clock.instant();
-        long total = unsigned.get();
-        if (total > unsignedReported && !now.isBefore(lastReport.plus(REPORT_UNSIGNED_EVERY))) {
-            log.warn("router log listener: dropped {} datagrams without the platform's tag in the last {} s (sent by a "
-                    + "process on this host that cannot read {}, or a router of another SLIPWAY_HOME)",
-                    total - unsignedReported, Duration.between(lastReport, now).toSeconds(), LogKey.FILE);
-            unsignedReported = total;
-            lastReport = now;
+    /**
+     * When to say how many datagrams without the platform's tag were dropped: once a minute at
+     * most, and only after some were, never a line each: whoever floods the port must not flood the
+     * log too. The count is told with the next datagram after the minute.
+     */
+    static final class DropReport {
+        private final Duration every;
+        private long reported;
+        private Instant last;
+
+        DropReport(Duration every, Instant start) {
+            this.every = every;
+            this.last = start;
+        }
+
+        /** The line to log now that {@code total} have been dropped in all, or null when none is due. */
+        String due(Instant now, long total) {
+            if (total <= reported || now.isBefore(last.plus(every))) {
+                return null;
+            }
+            String line = "dropped " + (total - reported) + " datagrams without the platform's tag in the last "
+                    + Duration.between(last, now).toSeconds() + " s (sent by a process on this host that cannot read "
+                    + LogKey.FILE + ", or by a router of another SLIPWAY_HOME)";
+            reported = total;
+            last = now;
+            return line;
         }
     }
 
