@@ -41,9 +41,9 @@ public final class StorableText {
             return null;
         }
         char c = s.charAt(i);
-        String what = c == '\0' ? "a NUL character (U+0000)"
-                : String.format("a lone UTF-16 surrogate (U+%04X), which is not valid Unicode", (int) c);
-        return "contains " + what + " at character " + (i + 1);
+        return c == '\0' ? "contains a NUL character (U+0000) at character " + (i + 1)
+                : String.format("contains a lone UTF-16 surrogate (U+%04X) at character %d, which is not valid Unicode",
+                        (int) c, i + 1);
     }
 
     /** Refuses (422) text that cannot be stored; {@code what} names it for the user, e.g. "config var 'A'". */
