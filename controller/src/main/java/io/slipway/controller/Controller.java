@@ -192,7 +192,8 @@ public final class Controller implements AutoCloseable {
             new DomainRoutes(apps, new DomainService(db, config.domain())).register(routes);
             logging.register(routes, apps);
 
-            ApiServer api = ApiServer.start(config.bind(), config.apiPort(), tokens, Set.of(HealthRoutes.PATH), routes);
+            ApiServer api = ApiServer.start(config.bind(), config.apiPort(), config.apiTimeouts(), tokens,
+                    Set.of(HealthRoutes.PATH), routes);
             log.info("controller {} listening on http://{}:{} (state: {}) in {} ms", BuildInfo.version(),
                     config.bind(), api.port(), url.describe(), (System.nanoTime() - started) / 1_000_000);
             dynos.start();

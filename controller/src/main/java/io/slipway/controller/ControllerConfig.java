@@ -2,6 +2,7 @@ package io.slipway.controller;
 
 import io.slipway.controller.db.DatabaseUrl;
 import io.slipway.controller.docker.LogRotation;
+import io.slipway.controller.http.ApiServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -31,7 +32,8 @@ public record ControllerConfig(
         int logPort,
         long buildMemoryBytes,
         double buildCpus,
-        LogRotation containerLogs) {
+        LogRotation containerLogs,
+        ApiServer.Timeouts apiTimeouts) {
 
     /** Below this a build of any of the built-in languages runs out of memory. */
     static final long MIN_BUILD_MEMORY = 256L << 20;
@@ -92,7 +94,9 @@ public record ControllerConfig(
                 cpus(env, "SLIPWAY_BUILD_CPUS", Math.min(2, Runtime.getRuntime().availableProcessors())),
                 new LogRotation(env.getOrDefault("SLIPWAY_CONTAINER_LOG_MAX_SIZE", LogRotation.DEFAULT.maxSize()).trim()
                         .toLowerCase(java.util.Locale.ROOT),
-                        number(env, "SLIPWAY_CONTAINER_LOG_MAX_FILES", LogRotation.DEFAULT.maxFiles())));
+                        number(env, "SLIPWAY_CONTAINER_LOG_MAX_FILES", LogRotation.DEFAULT.maxFiles())),
+                new ApiServer.Timeouts(duration(env, "SLIPWAY_API_PARSE_TIMEOUT", Duration.ofSeconds(30)),
+                        duration(env, "SLIPWAY_API_IDLE_TIMEOUT", Duration.ofSeconds(60))));
     }
 
     /** {@code 2g}, {@code 1536m}, {@code 512k} or a number of bytes. */

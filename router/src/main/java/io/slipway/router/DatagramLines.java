@@ -10,10 +10,11 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Request lines into each app's log stream: one UDP datagram per line to the controller's
- * {@code SLIPWAY_LOG_PORT} on 127.0.0.1, {@code <app> router <line>} in UTF-8 (the controller's
- * {@code RouterLogListener} takes them; its {@code LogDatagramSender} is the model for this). A
- * line that cannot go (controller down, socket buffer full) is counted and forgotten: requests
- * never wait on the controller.
+ * {@code SLIPWAY_LOG_PORT} on 127.0.0.1, {@code <tag> <app> router <line>} in UTF-8, the tag made
+ * with the platform's {@link LogKey} so that the controller can tell them from lines anyone on the
+ * host could send (the controller's {@code RouterLogListener} takes them; its {@code LogDatagramSender}
+ * is the model for this). A line that cannot go (controller down, socket buffer full) is counted and
+ * forgotten: requests never wait on the controller.
  */
 final class DatagramLines implements AsyncRequestLog.Output {
     /** As the controller's sender: a datagram stays well inside one UDP packet on loopback. */
@@ -22,11 +23,15 @@ final class DatagramLines implements AsyncRequestLog.Output {
 
     private final int port;
     private final DatagramChannel channel;
-    private final ByteBuffer datagram = ByteBuffer.allocate(MAX_TEXT_BYTES + 512);
+    private static final int BODY = LogKey.TAG_CHARS + 1;
+
+    private final ByteBuffer datagram = ByteBuffer.allocate(BODY + MAX_TEXT_BYTES + 512);
+    private final LogKey key;
     private long dropped;
 
-    DatagramLines(int port) {
+    DatagramLines(int port, LogKey key) {
         this.port = port;
+        this.key = key;
         try {
             channel = DatagramChannel.open();
             channel.configureBlocking(false);
@@ -46,7 +51,10 @@ final class DatagramLines implements AsyncRequestLog.Output {
             this.prefix = (app + " " + PROCESS + " ").getBytes(StandardCharsets.UTF_8);
         }
         datagram.clear();
+        datagram.position(BODY);
         datagram.put(prefix).put(text, from, Math.min(to - from, MAX_TEXT_BYTES)).flip(); // a line never holds a line break
+        key.sign(datagram.array(), BODY, datagram.limit(), 0);
+        datagram.put(LogKey.TAG_CHARS, (byte) ' ');
         try {
             if (channel.write(datagram) > 0) {
                 return;

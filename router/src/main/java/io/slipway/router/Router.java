@@ -53,7 +53,7 @@ public final class Router implements AutoCloseable {
 
     /** A router writing its request lines into the app log streams (or stdout), as the config says. */
     public static Router start(RouterConfig config) {
-        AsyncRequestLog requestLog = new AsyncRequestLog(config.logPort() > 0 ? new DatagramLines(config.logPort()) : new StdoutLines());
+        AsyncRequestLog requestLog = new AsyncRequestLog(config.logPort() > 0 ? new DatagramLines(config.logPort(), LogKey.readOrCreate(config.logKeyFile())) : new StdoutLines());
         log.info("request lines go to {}", requestLog.describe());
         return start(config, requestLog, requestLog);
     }

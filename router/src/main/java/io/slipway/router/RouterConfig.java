@@ -21,9 +21,11 @@ import java.util.Map;
  * @param logPort  the controller's UDP port for log lines ({@code SLIPWAY_LOG_PORT}, by default
  *                 {@code SLIPWAY_API_PORT + 1} as the controller has it): request lines go into each
  *                 app's log stream there; 0 writes them to stdout instead ({@code SLIPWAY_ROUTER_LOG=stdout})
+ * @param logKeyFile the platform's secret that tags those lines ({@code $SLIPWAY_HOME/log-key}, shared with
+ *                 the controller; made by whichever starts first); unused when {@code logPort} is 0
  */
 public record RouterConfig(String bind, int port, String domain, RouteDatabase database, Duration timeout, int ioThreads,
-                           int logPort) {
+                           int logPort, Path logKeyFile) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -53,11 +55,14 @@ public record RouterConfig(String bind, int port, String domain, RouteDatabase d
         if (logPort < 0 || logPort > 65535) {
             throw new IllegalArgumentException("SLIPWAY_LOG_PORT must be a port number (1-65535), got " + logPort);
         }
+        if (logPort > 0 && logKeyFile == null) {
+            throw new IllegalArgumentException("request lines to the controller need the platform's log key (SLIPWAY_HOME/log-key)");
+        }
     }
 
     /** With the default number of IO threads, request lines on stdout. */
     public RouterConfig(String bind, int port, String domain, RouteDatabase database, Duration timeout) {
-        this(bind, port, domain, database, timeout, defaultIoThreads(), 0);
+        this(bind, port, domain, database, timeout, defaultIoThreads(), 0, null);
     }
 
     static int defaultIoThreads() {
@@ -78,7 +83,7 @@ public record RouterConfig(String bind, int port, String domain, RouteDatabase d
         return new RouterConfig(env.getOrDefault("SLIPWAY_BIND", "127.0.0.1"), port,
                 env.getOrDefault("SLIPWAY_DOMAIN", "localhost"), RouteDatabase.fromEnv(env),
                 parseTimeout(env.get("SLIPWAY_ROUTER_TIMEOUT")), parseIoThreads(env.get("SLIPWAY_ROUTER_IO_THREADS")),
-                logPort(env));
+                logPort(env), defaultHome(env).toAbsolutePath().resolve(LogKey.FILE));
     }
 
     /** Where the controller takes log lines, as it computes it; 0 when SLIPWAY_ROUTER_LOG=stdout. */

@@ -9,6 +9,9 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,11 +34,12 @@ class RequestLogDeliveryTest {
     }
 
     @Test
-    void eachRequestIsOneDatagramToTheControllersLogPort() throws Exception {
+    void eachRequestIsOneDatagramToTheControllersLogPortTaggedWithThePlatformsKey() throws Exception {
         StandInDyno web = p.dyno("web.1");
         p.createApp("streamed");
         p.addWebDyno("streamed", 1, web.port());
         List<String> received = new CopyOnWriteArrayList<>();
+        Path keyHome = Files.createTempDirectory("slipway-router-key-");
         try (DatagramSocket controller = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             controller.setSoTimeout(200);
             Thread listener = Thread.ofVirtual().start(() -> {
@@ -53,16 +57,26 @@ class RequestLogDeliveryTest {
                 }
             });
             RouterConfig config = new RouterConfig("127.0.0.1", 0, "localhost", RouteDatabase.ofUrl(p.databaseUrl()),
-                    RouterConfig.DEFAULT_TIMEOUT, 1, controller.getLocalPort());
+                    RouterConfig.DEFAULT_TIMEOUT, 1, controller.getLocalPort(), keyHome.resolve(LogKey.FILE));
             try (Router router = Router.start(config)) {
                 await().atMost(Duration.ofSeconds(5)).until(() ->
                         p.send(RoutedPlatform.request(router, "streamed.localhost", "/x").GET().build()).statusCode() == 200);
                 await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(received).anySatisfy(d ->
-                        assertThat(d).matches("streamed router at=info method=GET path=\"/x\" host=streamed.localhost request_id=\\S+ "
-                                + "fwd=\"127.0.0.1\" dyno=web.1 connect=\\d+ms service=\\d+ms status=200 bytes=16 protocol=http")));
+                        assertThat(d).matches("[0-9a-f]{32} streamed router at=info method=GET path=\"/x\" host=streamed.localhost "
+                                + "request_id=\\S+ fwd=\"127.0.0.1\" dyno=web.1 connect=\\d+ms service=\\d+ms status=200 bytes=16 protocol=http")));
             }
             controller.close();
             listener.join(1000);
+            // The router made the key (no controller ran here); the controller's own check accepts its tags.
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyHome.resolve(LogKey.FILE)))).isEqualTo("rw-------");
+            var controllersKey = io.slipway.controller.logs.LogKey.underHome(keyHome);
+            byte[] datagram = received.get(0).getBytes(StandardCharsets.UTF_8);
+            assertThat(controllersKey.verifies(datagram, datagram.length)).isTrue();
+            datagram[datagram.length - 1] ^= 1;
+            assertThat(controllersKey.verifies(datagram, datagram.length)).isFalse();
+        } finally {
+            Files.deleteIfExists(keyHome.resolve(LogKey.FILE));
+            Files.deleteIfExists(keyHome);
         }
     }
 
@@ -72,7 +86,7 @@ class RequestLogDeliveryTest {
         p.createApp("tailed");
         p.addWebDyno("tailed", 1, web.port());
         RouterConfig config = new RouterConfig("127.0.0.1", 0, "localhost", RouteDatabase.ofUrl(p.databaseUrl()),
-                RouterConfig.DEFAULT_TIMEOUT, 1, RouterConfig.logPort(p.platform.env()));
+                RouterConfig.DEFAULT_TIMEOUT, 1, RouterConfig.logPort(p.platform.env()), p.platform.home().resolve(LogKey.FILE));
         try (Router router = Router.start(config)) {
             await().atMost(Duration.ofSeconds(5)).until(() ->
                     p.send(RoutedPlatform.request(router, "tailed.localhost", "/seen-in-logs").GET().build()).statusCode() == 200);

@@ -18,6 +18,7 @@ class RouterConfigTest {
         assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.ioThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(c.logPort()).isEqualTo(5051);
+        assertThat(c.logKeyFile()).isEqualTo(Path.of("/srv/slipway/log-key"));
         assertThat(c.database().describe()).isEqualTo("the embedded PostgreSQL under " + Path.of("/srv/slipway/postgres"));
     }
 

@@ -4,6 +4,7 @@ import io.slipway.controller.app.App;
 import io.slipway.controller.config.ConfigService;
 import io.slipway.controller.db.Database;
 import io.slipway.controller.http.ApiException;
+import io.slipway.controller.http.StorableText;
 import io.slipway.controller.logs.LogLine;
 import io.slipway.controller.logs.LogSink;
 import io.slipway.controller.release.Release;
@@ -76,7 +77,8 @@ public final class BuildPipeline {
         Build build = builds.start(app, sha, by);
         StringBuilder captured = new StringBuilder();
         LogSink logs = this.logs;
-        BuildOutput out = line -> {
+        BuildOutput out = raw -> {
+            String line = StorableText.scrub(raw); // a buildpack may print anything; the output is stored
             sink.line(line);
             logs.append(new LogLine(java.time.Instant.now(), app.name().value(), "build", "build." + build.number(), line));
             if (captured.length() < 4 * BuildService.MAX_OUTPUT_CHARS) {
@@ -105,7 +107,7 @@ public final class BuildPipeline {
             logs.event(app.name().value(), "api", "Deploy " + sha.substring(0, 7) + " by " + by);
             return release;
         } catch (BuildFailedException | ApiException e) {
-            builds.failed(build, e.getMessage(), captured.toString());
+            builds.failed(build, StorableText.scrub(e.getMessage()), captured.toString());
             log.info("app={} build={} failed: {}", app.name(), build.number(), e.getMessage());
             logs.event(app.name().value(), "api", "Build " + build.number() + " failed: " + e.getMessage());
             throw new BuildFailedException(e.getMessage(), e);
@@ -113,7 +115,7 @@ public final class BuildPipeline {
             builds.failed(build, "reading the pushed commit failed: " + e.getMessage(), captured.toString());
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
-            builds.failed(build, "internal error: " + e.getMessage(), captured.toString());
+            builds.failed(build, StorableText.scrub("internal error: " + e.getMessage()), captured.toString());
             throw e;
         }
     }
@@ -130,7 +132,12 @@ public final class BuildPipeline {
         Map<String, String> types = new LinkedHashMap<>();
         for (var e : result.defaultProcessTypes().entrySet()) {
             if (!Procfile.TYPE_NAME.matcher(e.getKey()).matches()) {
-                throw new BuildFailedException("the buildpack declared an invalid process type '" + e.getKey() + "'");
+                throw new BuildFailedException("the buildpack declared an invalid process type '"
+                        + StorableText.scrub(e.getKey()) + "'");
+            }
+            String problem = StorableText.problem(e.getValue());
+            if (problem != null) {
+                throw new BuildFailedException("the buildpack's command for process type '" + e.getKey() + "' " + problem);
             }
             types.put(e.getKey(), e.getValue());
         }

@@ -1,6 +1,7 @@
 package io.slipway.controller.build;
 
 import io.slipway.controller.http.ApiException;
+import io.slipway.controller.http.StorableText;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -8,7 +9,9 @@ import java.util.regex.Pattern;
 
 /**
  * A Procfile: {@code type: command} lines. Blank lines and {@code #} comments are allowed; anything
- * else is an error that names the line, because a silently dropped process type is worse.
+ * else is an error that names the line, because a silently dropped process type is worse. It is
+ * UTF-8 text: a NUL, or bytes that are not UTF-8 (decoded as U+FFFD), fail the build on their line
+ * rather than reach the database, which cannot store them.
  */
 public record Procfile(Map<String, String> processTypes) {
     private static final Pattern LINE = Pattern.compile("^([^:\\s]+)[ \\t]*:[ \\t]*(.*?)\\s*$");
@@ -24,11 +27,12 @@ public record Procfile(Map<String, String> processTypes) {
         String[] lines = text.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
+            int number = i + 1;
+            requireText(number, line);
             String trimmed = line.strip();
             if (trimmed.isEmpty() || trimmed.startsWith("#")) {
                 continue;
             }
-            int number = i + 1;
             Matcher m = LINE.matcher(trimmed);
             if (!m.matches()) {
                 throw invalid(number, line, "expected 'type: command', e.g. 'web: python app.py'");
@@ -50,7 +54,19 @@ public record Procfile(Map<String, String> processTypes) {
         return new Procfile(types);
     }
 
+    private static void requireText(int number, String line) {
+        String problem = StorableText.problem(line);
+        int replaced = line.indexOf('\uFFFD');
+        if (problem == null && replaced >= 0) {
+            problem = "has bytes that are not UTF-8 at character " + (replaced + 1);
+        }
+        if (problem != null) {
+            throw ApiException.invalid("Procfile line " + number + " " + problem
+                    + ": a Procfile must be UTF-8 text; fix that line (e.g. 'web: python app.py') and push again");
+        }
+    }
+
     private static ApiException invalid(int number, String line, String why) {
-        return ApiException.invalid("Procfile line " + number + " ('" + line.strip() + "'): " + why);
+        return ApiException.invalid("Procfile line " + number + " ('" + StorableText.scrub(line.strip()) + "'): " + why);
     }
 }

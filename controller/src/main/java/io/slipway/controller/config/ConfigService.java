@@ -5,6 +5,7 @@ import io.slipway.api.Json;
 import io.slipway.controller.app.App;
 import io.slipway.controller.db.Database;
 import io.slipway.controller.http.ApiException;
+import io.slipway.controller.http.StorableText;
 import io.slipway.controller.logs.LogSink;
 import io.slipway.controller.release.ReleaseService;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +26,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConfigService {
     private static final Logger log = LoggerFactory.getLogger(ConfigService.class);
-    /** Largest single value, in UTF-8 bytes: environments are not a file store. */
+    /** Largest single value, in UTF-8 bytes: environments are not a file store (Linux refuses one string over 128 KiB). */
     public static final int MAX_VALUE_BYTES = 32 * 1024;
+    /**
+     * Largest whole config, as the environment it becomes ({@code KEY=value} and a NUL each). Linux
+     * lets a process start with about 2 MiB of arguments and environment (a quarter of the 8 MiB
+     * stack: a container with 2,048 KiB of vars starts, one with 2,080 KiB fails with "argument list
+     * too long"); an eighth of that leaves room for the command, the buildpack's own variables and
+     * the processes the dyno starts in turn.
+     */
+    public static final int MAX_TOTAL_BYTES = 256 * 1024;
 
     private final Database db;
     private final ReleaseService releases;
@@ -81,6 +90,9 @@ public final class ConfigService {
             if (set.isEmpty() && unset.isEmpty()) {
                 return after;
             }
+            if (environmentBytes(after) > environmentBytes(before)) { // a change that shrinks an oversized config is let through
+                requireTotalWithinLimit("the config vars of " + app.name() + " would", after);
+            }
             write(c, app, set, unset, after);
             String description = describe(set, unset);
             record(c, app, description, after, by);
@@ -93,10 +105,45 @@ public final class ConfigService {
         return result;
     }
 
-    static void validateValue(String key, String value) {
-        if (value.indexOf('\0') >= 0) {
-            throw ApiException.invalid("config var '" + key + "' contains a NUL character, which no environment can hold");
+    /**
+     * The rules of {@code config:set} for vars that are not stored, such as a one-off dyno's extra
+     * {@code env}: valid names, storable values within the limits, nothing changed when one fails.
+     */
+    public static void validate(Map<String, String> vars) {
+        vars.forEach((key, value) -> {
+            new ConfigKey(key);
+            if (value == null) {
+                throw ApiException.invalid("env var '" + key + "' has no value: give a string");
+            }
+            validateValue(key, value);
+        });
+        requireTotalWithinLimit("these env vars", vars);
+    }
+
+    /** The bytes {@code vars} take in a process's environment: {@code KEY=value} and a NUL each. */
+    static long environmentBytes(Map<String, String> vars) {
+        long total = 0;
+        for (var e : vars.entrySet()) {
+            total += e.getKey().length() + 2L + e.getValue().getBytes(StandardCharsets.UTF_8).length;
         }
+        return total;
+    }
+
+    private static void requireTotalWithinLimit(String subject, Map<String, String> vars) {
+        long total = environmentBytes(vars);
+        if (total > MAX_TOTAL_BYTES) {
+            throw ApiException.invalid(subject + " take " + total + " bytes (" + kib(total) + ") as environment; an app's "
+                    + "config vars may total at most " + MAX_TOTAL_BYTES + " bytes (" + kib(MAX_TOTAL_BYTES) + "), or its "
+                    + "dynos could not start. Nothing was changed: unset some, or keep large data in a file or a backing service");
+        }
+    }
+
+    private static String kib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+    }
+
+    static void validateValue(String key, String value) {
+        StorableText.require("config var '" + key + "'", value);
         int bytes = value.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_VALUE_BYTES) {
             throw ApiException.invalid("config var '" + key + "' is " + bytes + " bytes; values are limited to "

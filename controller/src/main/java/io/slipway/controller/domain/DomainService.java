@@ -78,7 +78,10 @@ public final class DomainService {
         log.info("app={} domain {} removed by {}", app.name(), host, by);
     }
 
-    /** A DNS host name: dot-separated labels of letters, digits and inner dashes, at most 253 characters. */
+    /**
+     * A DNS host name: dot-separated labels of letters, digits and inner dashes, at most 253
+     * characters, not an IP address.
+     */
     static String validate(String raw) {
         if (raw == null || raw.isBlank()) {
             throw ApiException.invalid("a host name is required, e.g. www.example.com");
@@ -88,6 +91,12 @@ public final class DomainService {
             host = host.substring(0, host.length() - 1);
         }
         String[] labels = host.split("\\.", -1);
+        // A name whose last label is all digits is an address (1.2.3.4, or 0x7f.1 and 127.1 as resolvers
+        // read them): requests to it carry no name to route by, and no top-level domain is numeric.
+        if (host.indexOf(':') >= 0 || labels[labels.length - 1].matches("[0-9]+|0x[0-9a-f]*")) {
+            throw ApiException.invalid("'" + raw + "' is an IP address; a custom domain must be a host name that "
+                    + "points at the router, e.g. www.example.com");
+        }
         boolean ok = host.length() <= 253 && labels.length >= 2;
         for (String l : labels) {
             ok &= LABEL.matcher(l).matches();

@@ -1,5 +1,6 @@
 package io.slipway.controller.dyno;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.api.DynoView;
 import io.slipway.api.FormationUpdate;
 import io.slipway.controller.app.App;
@@ -39,7 +40,7 @@ public final class DynoRoutes {
         routes.get("/apps/{app}/formation", ex -> JsonIO.send(ex, 200, formation.get(app(ex))));
         routes.add(Methods.PATCH, "/apps/{app}/formation", ex -> {
             App app = app(ex);
-            FormationUpdate body = JsonIO.read(ex, FormationUpdate.class);
+            FormationUpdate body = JsonIO.read(wholeQuantities(JsonIO.readTree(ex)), FormationUpdate.class);
             var result = formation.scale(app, body.updates(), BearerAuth.principal(ex).name());
             manager.wake();
             JsonIO.send(ex, 200, result);
@@ -66,6 +67,19 @@ public final class DynoRoutes {
         // As on Heroku, a stopped dyno of the formation starts afresh: a stop is a restart by another name.
         routes.post("/apps/{app}/dynos/{dyno}/actions/stop", ex -> restart(ex, Routes.param(ex, "dyno"), "stopping",
                 "stopped"));
+    }
+
+    /** JSON numbers are read into an int by dropping the fraction: a quantity of 1.5 must be refused, not made 1. */
+    static JsonNode wholeQuantities(JsonNode body) {
+        JsonNode updates = body.path("updates");
+        for (JsonNode u : updates.isArray() ? updates : List.<JsonNode>of()) {
+            JsonNode q = u.path("quantity");
+            if (!q.isMissingNode() && !q.isNull() && !(q.isIntegralNumber() && q.canConvertToInt())) {
+                throw ApiException.invalid("cannot scale " + u.path("type").asText("?") + " to " + q
+                        + ": quantities are whole numbers of dynos, e.g. web=2");
+            }
+        }
+        return body;
     }
 
     private void restart(HttpServerExchange ex, String selector, String doing, String field) {

@@ -95,11 +95,11 @@ public final class GitRoutes {
     }
 
     private void receive(HttpServerExchange ex) throws IOException {
+        App app = app(ex);
         String type = ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
         if (!("application/x-" + SERVICE + "-request").equals(type)) {
             throw new ApiException(415, "unsupported_media_type", "expected a git receive-pack request");
         }
-        App app = app(ex);
         try (Repository repo = repos.open(app.name())) {
             ReceivePack rp = receivePack(ex, app, repo);
             ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/x-" + SERVICE + "-result");

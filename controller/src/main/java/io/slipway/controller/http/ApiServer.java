@@ -7,20 +7,39 @@ import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.BlockingHandler;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Set;
 
 /**
  * The API's HTTP server. The whole handler chain is here, outermost first:
- * request id → access log → worker thread → error mapping → token auth → routes.
+ * body timeout → request id → access log → worker thread → error mapping → token auth → routes.
  */
 public final class ApiServer implements AutoCloseable {
     private final Undertow server;
+
+    /**
+     * How long a client may take. {@code parse}: to send a request's head, and then each part of a
+     * JSON body ({@code SLIPWAY_API_PARSE_TIMEOUT}); {@code idle}: a connection with no request
+     * under way is closed after this ({@code SLIPWAY_API_IDLE_TIMEOUT}). Neither limits a response
+     * that is under way, so a log tail, an attached {@code run} and a push that is building stay open.
+     */
+    public record Timeouts(Duration parse, Duration idle) {
+        public Timeouts {
+            if (parse.isZero() || parse.isNegative()) {
+                throw new IllegalArgumentException("SLIPWAY_API_PARSE_TIMEOUT must be positive, got " + parse);
+            }
+            if (idle.isZero() || idle.isNegative()) {
+                throw new IllegalArgumentException("SLIPWAY_API_IDLE_TIMEOUT must be positive, got " + idle);
+            }
+        }
+    }
 
     private ApiServer(Undertow server) {
         this.server = server;
     }
 
-    public static ApiServer start(String bind, int port, TokenService tokens, Set<String> openPaths, HttpHandler routes) {
+    public static ApiServer start(String bind, int port, Timeouts timeouts, TokenService tokens, Set<String> openPaths,
+                                  HttpHandler routes) {
         HttpHandler chain = new RequestId(
                 new AccessLog(
                         new BlockingHandler(
@@ -31,10 +50,20 @@ public final class ApiServer implements AutoCloseable {
                 .setIoThreads(2)
                 .setWorkerThreads(16)
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 * 1024)
-                .setHandler(chain)
+                // Half-sent request heads and silent connections would otherwise stay open for ever.
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(timeouts.parse()))
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, millis(timeouts.idle()))
+                .setHandler(exchange -> {
+                    JsonIO.bodyTimeout(exchange, timeouts.parse());
+                    chain.handleRequest(exchange);
+                })
                 .build();
         server.start();
         return new ApiServer(server);
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
     }
 
     /** The port actually bound (differs from the configured one when that was 0). */

@@ -22,7 +22,10 @@ public final class Routes {
         return routing;
     }
 
-    /** A path parameter of the matched route template, e.g. {@code {app}}. */
+    /**
+     * A path parameter of the matched route template, e.g. {@code {app}}. One that cannot be stored
+     * (a decoded {@code %00}) is a 400 here, before any query could fail on it.
+     */
     public static String param(HttpServerExchange exchange, String name) {
         Deque<String> values = exchange.getPathParameters().get(name);
         if (values == null || values.isEmpty()) {
@@ -31,6 +34,13 @@ public final class Routes {
         if (values == null || values.isEmpty()) {
             throw new IllegalStateException("route has no parameter {" + name + "}");
         }
-        return values.getFirst();
+        String value = values.getFirst();
+        String problem = StorableText.problem(value);
+        if (problem != null) {
+            throw ApiException.badRequest("the {" + name + "} part of " + exchange.getRequestMethod() + " "
+                    + StorableText.scrub(exchange.getRequestPath()) + " " + problem
+                    + "; no name, id or host name on this platform contains one");
+        }
+        return value;
     }
 }

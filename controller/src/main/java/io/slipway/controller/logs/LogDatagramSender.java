@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sends log lines into an app's stream from another process (the router): one UDP datagram per
- * line to the controller's {@code SLIPWAY_LOG_PORT} on 127.0.0.1, {@code <app> <process> <text>}
- * in UTF-8. It never blocks and never throws on send: a line that cannot go (controller down,
+ * line to the controller's {@code SLIPWAY_LOG_PORT} on 127.0.0.1, {@code <tag> <app> <process> <text>}
+ * in UTF-8, the tag made with the platform's {@link LogKey}. It never blocks and never throws on send: a line that cannot go (controller down,
  * socket buffer full) is counted in {@link #dropped()} and forgotten. Safe from many threads.
  * Plain JDK on purpose, so another module can copy it as it is.
  */
@@ -23,8 +23,10 @@ public final class LogDatagramSender implements AutoCloseable {
     private final DatagramChannel channel;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final LogKey key;
 
-    public LogDatagramSender(int port) {
+    public LogDatagramSender(int port, LogKey key) {
+        this.key = key.copy();
         try {
             channel = DatagramChannel.open();
             channel.configureBlocking(false);
@@ -44,7 +46,13 @@ public final class LogDatagramSender implements AutoCloseable {
         byte[] body = clean.getBytes(StandardCharsets.UTF_8);
         byte[] head = (app + " " + process + " ").getBytes(StandardCharsets.UTF_8);
         int length = Math.min(body.length, MAX_TEXT_BYTES);
-        ByteBuffer datagram = ByteBuffer.allocate(head.length + length).put(head).put(body, 0, length).flip();
+        byte[] line = ByteBuffer.allocate(head.length + length).put(head).put(body, 0, length).array();
+        String tag;
+        synchronized (key) {
+            tag = key.tag(line, 0, line.length);
+        }
+        ByteBuffer datagram = ByteBuffer.allocate(LogKey.TAG_CHARS + 1 + line.length)
+                .put((tag + " ").getBytes(StandardCharsets.US_ASCII)).put(line).flip();
         try {
             if (channel.write(datagram) > 0) {
                 sent.incrementAndGet();

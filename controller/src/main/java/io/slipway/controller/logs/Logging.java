@@ -31,7 +31,7 @@ public final class Logging implements AutoCloseable {
         LogService service = new LogService(LogService.Settings.under(home), appExists);
         RouterLogListener router;
         try {
-            router = RouterLogListener.start(udpPort, service);
+            router = RouterLogListener.start(udpPort, LogKey.underHome(home), service);
         } catch (RuntimeException e) {
             service.close();
             throw e;

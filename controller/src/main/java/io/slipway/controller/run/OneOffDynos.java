@@ -16,7 +16,9 @@ import io.slipway.controller.docker.Networks;
 import io.slipway.controller.docker.OutputLines;
 import io.slipway.controller.dyno.DockerDynoRuntime;
 import io.slipway.controller.dyno.DynoSize;
+import io.slipway.controller.config.ConfigService;
 import io.slipway.controller.http.ApiException;
+import io.slipway.controller.http.StorableText;
 import io.slipway.controller.logs.LogLine;
 import io.slipway.controller.logs.LogSink;
 import io.slipway.controller.release.Release;
@@ -72,8 +74,15 @@ public final class OneOffDynos implements OneOffRunner {
     public record OneOff(String app, String dyno, String containerId, String command, Release release, boolean tty,
                          Instant createdAt) {}
 
-    /** Creates a one-off dyno from the app's current release; 422 when there is none or no command. */
+    /**
+     * Creates a one-off dyno from the app's current release; 422 when there is none, no command, or
+     * extra {@code env} that {@code config:set} would refuse.
+     */
     public OneOff create(App app, RunRequest req, String by) {
+        StorableText.require("the command", req.command());
+        if (req.env() != null) {
+            ConfigService.validate(req.env());
+        }
         Release release = releases.current(app).orElseThrow(() -> ApiException.invalid(
                 "app '" + app.name() + "' has no release yet: git push to deploy it, then run commands in it"));
         return create(app, release, req, by);

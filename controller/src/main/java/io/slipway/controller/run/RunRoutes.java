@@ -6,9 +6,12 @@ import io.slipway.controller.app.App;
 import io.slipway.controller.app.AppService;
 import io.slipway.controller.auth.BearerAuth;
 import io.slipway.controller.docker.DockerEngine;
+import io.slipway.controller.http.ApiException;
 import io.slipway.controller.http.JsonIO;
 import io.slipway.controller.http.Routes;
+import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
+import io.undertow.util.Headers;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import io.undertow.websockets.core.AbstractReceiveListener;
@@ -41,10 +44,22 @@ public final class RunRoutes {
         });
         routes.get("/apps/{app}/run", ex -> {
             App app = apps.get(Routes.param(ex, "app"));
+            requireWebSocketUpgrade(ex, app);
             String by = BearerAuth.principal(ex).name();
             WebSocketConnectionCallback onConnect = (http, channel) -> attach(app, by, channel);
             new WebSocketProtocolHandshakeHandler(onConnect).handleRequest(ex);
         });
+    }
+
+    /** Without this, the handshake handler answers a plain GET with an empty 404, which tells nobody anything. */
+    private static void requireWebSocketUpgrade(HttpServerExchange ex, App app) {
+        String upgrade = ex.getRequestHeaders().getFirst(Headers.UPGRADE);
+        if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
+            ex.getResponseHeaders().put(Headers.UPGRADE, "websocket");
+            throw new ApiException(426, "upgrade_required", "GET /apps/" + app.name() + "/run is the attach WebSocket of "
+                    + "'slipway run' and needs an 'Upgrade: websocket' request: use 'slipway run -a " + app.name()
+                    + " -- COMMAND', or POST /apps/" + app.name() + "/dynos for a detached one-off dyno");
+        }
     }
 
     private void attach(App app, String by, WebSocketChannel channel) {

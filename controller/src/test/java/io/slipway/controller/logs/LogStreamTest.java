@@ -137,7 +137,7 @@ class LogStreamTest {
 
     @Test
     void routerLinesArriveOverUdp() {
-        try (LogDatagramSender router = new LogDatagramSender(logPort)) {
+        try (LogDatagramSender router = new LogDatagramSender(logPort, LogKey.underHome(platform.home()))) {
             router.send("shop", "router", "at=info method=GET path=\"/\" host=shop.localhost status=200");
             router.send("nosuch", "router", "at=info method=GET path=\"/\" host=nosuch.localhost status=404");
         }
@@ -208,7 +208,7 @@ class LogStreamTest {
         // An app of its own: the flood pushes every older line out of its buffer.
         assertThat(api.post("/apps", "{\"name\":\"flood\"}").status()).isEqualTo(201);
         int sent = 300_000;
-        try (Socket slow = new Socket(); LogDatagramSender router = new LogDatagramSender(logPort)) {
+        try (Socket slow = new Socket(); LogDatagramSender router = new LogDatagramSender(logPort, LogKey.underHome(platform.home()))) {
             slow.setReceiveBufferSize(4096);
             slow.setSoTimeout(30_000);
             slow.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(
