@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -83,19 +84,54 @@ public final class EmbeddedPostgres {
                 if (!Files.exists(data.resolve("PG_VERSION"))) {
                     initCluster();
                 }
-                int port = Integer.parseInt(Files.readString(root.resolve("port")).trim());
-                String password = Files.readString(root.resolve("password")).trim();
+                DatabaseUrl url = url();
+                int port = port();
                 if (isRunning()) {
                     log.info("embedded PostgreSQL already running: adopting it on 127.0.0.1:{}", port);
                 } else {
-                    start(port);
+                    startOverStaleLock(port);
                 }
-                createDatabaseIfMissing(port, password);
-                return new DatabaseUrl("jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE, USER, password);
+                createDatabaseIfMissing(port, url.password());
+                return url;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL under " + root + ": " + e.getMessage(), e);
         }
+    }
+
+    /** How to reach the initialised cluster, whether or not its server runs now. */
+    public DatabaseUrl url() throws IOException {
+        String password = Files.readString(root.resolve("password")).trim();
+        return new DatabaseUrl("jdbc:postgresql://127.0.0.1:" + port() + "/" + DATABASE, USER, password);
+    }
+
+    private int port() throws IOException {
+        return Integer.parseInt(Files.readString(root.resolve("port")).trim());
+    }
+
+    /**
+     * Starts the server again after its postmaster died, on the same data directory and port;
+     * PostgreSQL's crash recovery replays the write-ahead log, so every committed transaction is
+     * there. A no-op when a server runs (another controller on this home was quicker). Throws
+     * when it cannot start yet; the caller tries again later.
+     */
+    public void restart() {
+        try {
+            Files.createDirectories(root);
+            try (FileChannel ch = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = ch.lock()) {
+                if (!isRunning()) {
+                    startOverStaleLock(port());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded PostgreSQL under " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The postmaster's pid as its lock file says, empty when there is none (stopped cleanly). */
+    public java.util.OptionalLong postmasterPid() {
+        return PostmasterLock.in(data).pid();
     }
 
     /** Fast shutdown (SIGINT semantics through pg_ctl); a no-op when it is not running. */
@@ -105,11 +141,9 @@ public final class EmbeddedPostgres {
         }
     }
 
+    /** Whether the postmaster its lock file names is alive (not {@code pg_ctl status}, which takes a zombie for a server). */
     public boolean isRunning() {
-        if (!Files.exists(data.resolve("postmaster.pid"))) {
-            return false;
-        }
-        return exec(Duration.ofSeconds(10), pgCtl("status", "-D", data.toString())).exit == 0;
+        return PostmasterLock.in(data).postmasterAlive();
     }
 
     public Path dataDirectory() {
@@ -177,6 +211,14 @@ public final class EmbeddedPostgres {
         } finally {
             Files.deleteIfExists(pwfile);
         }
+    }
+
+    private void startOverStaleLock(int port) throws IOException {
+        Optional<String> wait = PostmasterLock.in(data).clearIfStale();
+        if (wait.isPresent()) {
+            throw new IllegalStateException("embedded PostgreSQL in " + data + " cannot start yet: " + wait.get());
+        }
+        start(port);
     }
 
     private void start(int port) throws IOException {

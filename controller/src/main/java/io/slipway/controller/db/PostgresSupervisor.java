@@ -1,0 +1,173 @@
+package io.slipway.controller.db;
+
+import io.slipway.controller.dyno.Backoff;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the embedded PostgreSQL running while the controller runs. It looks at the postmaster
+ * every {@link #POLL} (and at once when a connection fails); when it has died it starts it again on
+ * the same data directory and port, where crash recovery replays the write-ahead log, so nothing
+ * committed is lost. A server that keeps dying is restarted after a growing wait, said in the log;
+ * it never gives up. While the server is down the API's clients are told it is restarting.
+ *
+ * <p>It only supervises: closing it leaves the server running for the next controller to adopt
+ * ({@code ./slipway}'s supervisor stops the server after the controller has stopped).
+ */
+public final class PostgresSupervisor implements OutageWatch, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PostgresSupervisor.class);
+    static final Duration POLL = Duration.ofMillis(250);
+    /** A server that ran this long after our restart died afresh, not again: its backoff starts over. */
+    static final Duration STABLE = Duration.ofMinutes(1);
+    static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+
+    /** The server is down since {@code since}; the next start is due at {@code due}, after {@code failedStarts} failed ones. */
+    record Outage(long pid, Instant since, int streak, int failedStarts, Instant due) {}
+
+    private final EmbeddedPostgres server;
+    private final Runnable onBack;
+    private final Clock clock;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("postgres-supervisor").daemon().unstarted(r));
+    private volatile Outage outage;
+    /** When our last restart brought the server back; null until one did (a server adopted at start is not ours). */
+    private Instant restartedAt;
+    private int streak;
+    /** True while our start runs: its postmaster lives before it accepts connections, which is not "back" yet. */
+    private boolean starting;
+
+    PostgresSupervisor(EmbeddedPostgres server, Runnable onBack, Clock clock) {
+        this.server = server;
+        this.onBack = onBack;
+        this.clock = clock;
+    }
+
+    /** Supervises {@code server} from now on; {@code onBack} runs each time it is back (the pool drops its dead connections). */
+    public static PostgresSupervisor start(EmbeddedPostgres server, Runnable onBack) {
+        PostgresSupervisor s = new PostgresSupervisor(server, onBack, Clock.systemUTC());
+        s.thread.scheduleWithFixedDelay(s::checkSafely, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
+        return s;
+    }
+
+    @Override
+    public Optional<String> knownOutage() {
+        Outage o = outage;
+        if (o == null) {
+            return Optional.empty();
+        }
+        long ms = Duration.between(o.since(), clock.instant()).toMillis();
+        return Optional.of("the platform database is restarting (its server stopped " + ms / 1000 + "." + ms % 1000 / 100
+                + " s ago); try again in a few seconds");
+    }
+
+    @Override
+    public Optional<String> afterFailure() {
+        noticeDeath();
+        return knownOutage();
+    }
+
+    private void checkSafely() {
+        try {
+            check();
+        } catch (Throwable e) {
+            // The supervisor's thread must outlive anything a check throws, or nobody restarts the server.
+            log.error("database: supervising the embedded PostgreSQL failed; looking again in {} ms", POLL.toMillis(), e);
+        }
+    }
+
+    /** One look: notice a death, start the server when a start is due, and notice it back. */
+    void check() {
+        if (!noticeDeath()) {
+            return;
+        }
+        Outage o;
+        synchronized (this) {
+            o = outage;
+            if (o == null || clock.instant().isBefore(o.due())) {
+                return;
+            }
+            starting = true;
+        }
+        // Outside the lock: a start takes a while, and request threads ask about the outage meanwhile.
+        long started = System.nanoTime();
+        try {
+            server.restart();
+            back(o);
+        } catch (RuntimeException e) {
+            failed(o, e, (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    /** True while the server is down (noticed now or before). */
+    private synchronized boolean noticeDeath() {
+        if (outage != null) {
+            if (starting || !server.isRunning()) {
+                return true;
+            }
+            back(outage); // started by someone else meanwhile: another controller on this home, or an operator
+            return false;
+        }
+        if (server.isRunning()) {
+            return false;
+        }
+        Instant now = clock.instant();
+        long pid = server.postmasterPid().orElse(-1);
+        boolean again = restartedAt != null && Duration.between(restartedAt, now).compareTo(STABLE) < 0;
+        streak = again ? streak + 1 : 0;
+        Duration wait = BACKOFF.delayAfter(streak);
+        outage = new Outage(pid, now, streak, 0, now.plus(wait));
+        String who = pid > 0 ? "postmaster pid " + pid : "the postmaster (its lock file is gone: stopped)";
+        if (again) {
+            log.error("database: {} exited again {} s after its restart ({} in a row); restarting in {} s (data {})",
+                    who, Duration.between(restartedAt, now).toSeconds(), streak + 1, wait.toSeconds(),
+                    server.dataDirectory());
+        } else {
+            log.error("database: {} exited; restarting (data {})", who, server.dataDirectory());
+        }
+        return true;
+    }
+
+    private synchronized void back(Outage o) {
+        starting = false;
+        if (outage != o) {
+            return;
+        }
+        Instant now = clock.instant();
+        restartedAt = now;
+        outage = null;
+        try {
+            onBack.run();
+        } catch (RuntimeException e) {
+            log.warn("database: renewing the connection pool failed ({}); the old pool reconnects by itself", e.toString());
+        }
+        // A warning, not news: it closes the incident the death opened, and is seen wherever that was.
+        log.warn("database: back after {} ms (postmaster pid {}, {} failed start(s) before)",
+                Duration.between(o.since(), now).toMillis(), server.postmasterPid().orElse(-1), o.failedStarts());
+    }
+
+    private synchronized void failed(Outage o, RuntimeException e, long tookMs) {
+        starting = false;
+        int failures = o.failedStarts() + 1;
+        Duration wait = BACKOFF.delayAfter(o.streak() + failures);
+        outage = new Outage(o.pid(), o.since(), o.streak(), failures, clock.instant().plus(wait));
+        log.error("database: start {} failed after {} ms (down for {} s): {}; trying again in {} s", failures, tookMs,
+                Duration.between(o.since(), clock.instant()).toSeconds(), e.getMessage(), wait.toSeconds());
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

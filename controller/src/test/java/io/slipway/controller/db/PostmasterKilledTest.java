@@ -1,0 +1,150 @@
+package io.slipway.controller.db;
+
+import static io.slipway.controller.testing.Api.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.slipway.controller.docker.DockerEngine;
+import io.slipway.controller.docker.Labels;
+import io.slipway.controller.testing.Api;
+import io.slipway.controller.testing.ControllerProcess;
+import io.slipway.controller.testing.GitPush;
+import io.slipway.controller.testing.RoutableDynos;
+import io.slipway.controller.testing.TestPlatform;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A fault test: {@code kill -9} of the embedded PostgreSQL's postmaster under a running controller
+ * (its own process, as {@code ./slipway up} runs it). The controller starts the server again, the
+ * API answers 200 within 10 s, nothing it acknowledged is lost, and the dyno manager restarts a
+ * dyno that died while the database was away.
+ */
+class PostmasterKilledTest {
+    static final GitPush buildpack = GitPush.of(Path.of("src/test/resources/fixtures/hello-buildpack"));
+    static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Test
+    void aKilledPostmasterIsBackWithinTenSecondsWithEveryAcknowledgedWriteAndDynosReconcileAgain() throws Exception {
+        TestPlatform platform = TestPlatform.startEmbedded();
+        try (DockerEngine docker = DockerEngine.connect()) {
+            Api api = Api.of(platform);
+            deployWeb(platform, api);
+            assertThat(api.post("/apps", "{\"name\":\"ledger\"}").status()).isEqualTo(201);
+            platform.stopController();
+            Path log = platform.home().resolve("controller.log");
+            try (ControllerProcess controller = ControllerProcess.start(platform.env(), log)) {
+                assertDurableSettings(platform.database());
+                Map<String, String> acknowledged = new LinkedHashMap<>();
+                for (int i = 0; i < 20; i++) {
+                    assertThat(write(api, "BEFORE_" + i, acknowledged)).isEqualTo(200);
+                }
+                EmbeddedPostgres server = EmbeddedPostgres.underHome(platform.home());
+                long postmaster = server.postmasterPid().orElseThrow();
+
+                System.out.println(java.time.LocalTime.now() + " kill -9 of postmaster pid " + postmaster);
+                long killedAt = System.nanoTime();
+                assertThat(ProcessHandle.of(postmaster).orElseThrow().destroyForcibly()).isTrue();
+                docker.client().killContainerCmd(webContainer(docker, platform)).exec(); // a crash while nobody can record it
+
+                List<String> refusals = new ArrayList<>();
+                long backAt = 0;
+                int afterBack = 0;
+                for (int i = 0; afterBack < 10 && System.nanoTime() - killedAt < Duration.ofSeconds(30).toNanos(); i++) {
+                    Api.Response r = api.patch("/apps/ledger/config-vars", "{\"AFTER_" + i + "\":\"v" + i + "\"}");
+                    if (r.status() == 200) {
+                        acknowledged.put("AFTER_" + i, "v" + i);
+                        backAt = backAt == 0 ? System.nanoTime() : backAt;
+                        afterBack++;
+                    } else {
+                        assertThat(r.status()).as(r.body()).isEqualTo(503);
+                        refusals.add(r.body());
+                        Thread.sleep(50);
+                    }
+                }
+                double seconds = backAt == 0 ? Double.NaN : (backAt - killedAt) / 1e9;
+                System.out.printf("postmaster pid %d killed: API answered 200 again after %.2f s (%d refusals)%n",
+                        postmaster, seconds, refusals.size());
+                assertThat(backAt).as("the API never answered 200 again; log: %s", log).isNotZero();
+                assertThat(seconds).isLessThan(10);
+                assertThat(refusals).as("503s while the database restarts")
+                        .anyMatch(body -> body.contains("database_unavailable") && body.contains("restarting"));
+
+                JsonNode stored = json(api.get("/apps/ledger/config-vars"));
+                acknowledged.forEach((key, value) ->
+                        assertThat(stored.path(key).asText(null)).as("acknowledged write %s", key).isEqualTo(value));
+                assertThat(server.postmasterPid().orElseThrow()).isNotEqualTo(postmaster);
+
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    JsonNode web = json(api.get("/apps/shop/dynos")).get(0);
+                    assertThat(web.get("state").asText()).isEqualTo("up");
+                    assertThat(web.get("restarts").asInt()).isGreaterThanOrEqualTo(1);
+                    assertThat(RoutableDynos.ports(platform, "shop")).hasSize(1);
+                    assertThat(get(RoutableDynos.ports(platform, "shop").get(0))).isEqualTo("HELLO WORLD\n");
+                });
+
+                String text = Files.readString(log);
+                text.lines().filter(l -> l.contains("database:") || l.contains("passes work again")
+                        || l.contains("Quartz") || l.contains("quartz")).forEach(System.out::println);
+                assertThat(text).contains("database: postmaster pid " + postmaster + " exited; restarting")
+                        .containsPattern("database: back after \\d+ ms");
+            }
+            platform.startController();
+        } finally {
+            platform.close();
+        }
+    }
+
+    /** PostgreSQL's defaults, which make a commit durable before it is acknowledged: nothing may turn them off. */
+    private static void assertDurableSettings(DatabaseUrl url) throws Exception {
+        try (var c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password()); var st = c.createStatement()) {
+            for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes")) {
+                var rs = st.executeQuery("show " + setting);
+                rs.next();
+                assertThat(rs.getString(1)).as(setting).isEqualTo("on");
+            }
+        }
+    }
+
+    private static int write(Api api, String key, Map<String, String> acknowledged) {
+        Api.Response r = api.patch("/apps/ledger/config-vars", "{\"" + key + "\":\"" + key.toLowerCase() + "\"}");
+        if (r.status() == 200) {
+            acknowledged.put(key, key.toLowerCase());
+        }
+        return r.status();
+    }
+
+    private static void deployWeb(TestPlatform platform, Api api) {
+        assertThat(api.post("/apps", "{\"name\":\"shop\"}").status()).isEqualTo(201);
+        api.patch("/apps/shop/config-vars", "{\"BUILDPACK_URL\":\"file://" + buildpack.dir() + "\"}");
+        GitPush app = GitPush.init().write("hello.txt", "hello world\n")
+                .write("Procfile", "web: python3 -m http.server $PORT\n").commit("first");
+        GitPush.Result push = app.push(platform.apiUrl(), "shop", platform.adminToken());
+        assertThat(push.exit()).as(push.output()).isZero();
+    }
+
+    private static String webContainer(DockerEngine docker, TestPlatform platform) {
+        var running = docker.client().listContainersCmd()
+                .withLabelFilter(Map.of(Labels.PLATFORM, platform.platformId(), Labels.APP, "shop", Labels.TYPE, "web"))
+                .exec();
+        assertThat(running).hasSize(1);
+        return running.get(0).getId();
+    }
+
+    private static String get(int port) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/compiled.txt"))
+                .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+}
