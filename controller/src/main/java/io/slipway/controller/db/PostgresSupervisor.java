@@ -123,13 +123,13 @@ public final class PostgresSupervisor implements OutageWatch, AutoCloseable {
         streak = again ? streak + 1 : 0;
         Duration wait = BACKOFF.delayAfter(streak);
         outage = new Outage(pid, now, streak, 0, now.plus(wait));
-        String who = pid > 0 ? "postmaster pid " + pid : "the postmaster (its lock file is gone: stopped)";
+        String what = pid > 0 ? "postmaster pid " + pid + " exited" : "the server stopped (its postmaster.pid is gone)";
         if (again) {
-            log.error("database: {} exited again {} s after its restart ({} in a row); restarting in {} s (data {})",
-                    who, Duration.between(restartedAt, now).toSeconds(), streak + 1, wait.toSeconds(),
+            log.error("database: {} again {} s after its restart ({} in a row); restarting in {} s (data {})",
+                    what, Duration.between(restartedAt, now).toSeconds(), streak + 1, wait.toSeconds(),
                     server.dataDirectory());
         } else {
-            log.error("database: {} exited; restarting (data {})", who, server.dataDirectory());
+            log.error("database: {}; restarting (data {})", what, server.dataDirectory());
         }
         return true;
     }
@@ -158,7 +158,11 @@ public final class PostgresSupervisor implements OutageWatch, AutoCloseable {
         Duration wait = BACKOFF.delayAfter(o.streak() + failures);
         outage = new Outage(o.pid(), o.since(), o.streak(), failures, clock.instant().plus(wait));
         log.error("database: start {} failed after {} ms (down for {} s): {}; trying again in {} s", failures, tookMs,
-                Duration.between(o.since(), clock.instant()).toSeconds(), e.getMessage(), wait.toSeconds());
+                Duration.between(o.since(), clock.instant()).toSeconds(), oneLine(e.getMessage()), wait.toSeconds());
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", " / ");
     }
 
     @Override

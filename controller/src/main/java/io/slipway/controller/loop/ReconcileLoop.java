@@ -30,7 +30,7 @@ public final class ReconcileLoop implements AutoCloseable {
     private int failedPasses;
     private long failingSince;
     private long lastLogged;
-    private String lastFailure;
+    private Class<?> lastFailure;
 
     public ReconcileLoop(String name, Duration tick, Runnable pass) {
         this.name = name;
@@ -83,18 +83,18 @@ public final class ReconcileLoop implements AutoCloseable {
         }
     }
 
-    /** One line for the first failure of a run, for a new kind of failure, and every {@link #STILL_FAILING_EVERY}. */
+    /** One line for the first failure of a run, for each new kind of failure, and every {@link #STILL_FAILING_EVERY}. */
     private void failed(Throwable e) {
         long now = System.nanoTime();
         if (failedPasses++ == 0) {
             failingSince = now;
         }
-        String what = e.toString();
-        if (failedPasses == 1 || !what.equals(lastFailure) || now - lastLogged >= STILL_FAILING_EVERY.toNanos()) {
+        // The kind of failure, not its text: an outage's message counts the seconds.
+        if (failedPasses == 1 || e.getClass() != lastFailure || now - lastLogged >= STILL_FAILING_EVERY.toNanos()) {
             log.warn("{} pass failed ({} in a row over {} ms): {}", name, failedPasses, (now - failingSince) / 1_000_000,
-                    what, e instanceof RuntimeException ? null : e);
+                    e.toString(), e instanceof RuntimeException ? null : e);
             lastLogged = now;
-            lastFailure = what;
+            lastFailure = e.getClass();
         }
     }
 

@@ -18,12 +18,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -107,6 +109,55 @@ class PostmasterKilledTest {
         }
     }
 
+    @Test
+    void aServerThatCannotStartIsTriedAgainWithGrowingWaitsAndTheApiSaysItIsRestarting() throws Exception {
+        TestPlatform platform = TestPlatform.startEmbedded();
+        Path postgresLog = platform.home().resolve("postgres/postgres.log");
+        try {
+            Api api = Api.of(platform);
+            assertThat(api.post("/apps", "{\"name\":\"ledger\"}").status()).isEqualTo(201);
+            platform.stopController();
+            Path log = platform.home().resolve("controller.log");
+            try (ControllerProcess controller = ControllerProcess.start(platform.env(), log)) {
+                Map<String, String> acknowledged = new LinkedHashMap<>();
+                assertThat(write(api, "KEPT", acknowledged)).isEqualTo(200);
+                long postmaster = EmbeddedPostgres.underHome(platform.home()).postmasterPid().orElseThrow();
+                // pg_ctl cannot open the server's log now, so every start fails at once until it can.
+                Files.setPosixFilePermissions(postgresLog, Set.of());
+
+                assertThat(ProcessHandle.of(postmaster).orElseThrow().destroyForcibly()).isTrue();
+                await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(log).contains("database: start 3 failed"));
+                Api.Response meanwhile = api.get("/apps/ledger/config-vars");
+                assertThat(meanwhile.status()).isEqualTo(503);
+                assertThat(json(meanwhile).get("message").asText()).startsWith("the platform database is restarting")
+                        .endsWith("try again in a few seconds");
+                Files.setPosixFilePermissions(postgresLog, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+
+                // The fourth start is due 4 s after the third failed.
+                await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/apps/ledger/config-vars").status() == 200);
+                assertThat(json(api.get("/apps/ledger/config-vars")).path("KEPT").asText()).isEqualTo("kept");
+                // Quartz's job store was refused during the outage (its cluster check-in logs the error) and
+                // tries again after its retry interval (15 s): the scheduler checks in again, so schedules fire.
+                long back = System.currentTimeMillis();
+                await().atMost(Duration.ofSeconds(30)).until(() -> lastQuartzCheckin(platform.database()) > back);
+                String text = Files.readString(log);
+                text.lines().filter(l -> l.contains("database:") || l.contains("passes work again")
+                        || l.contains("Quartz") || l.contains("quartz") || l.contains("Cluster")).forEach(System.out::println);
+                assertThat(text).contains("database: postmaster pid " + postmaster + " exited; restarting")
+                        .containsPattern("database: start 1 failed after \\d+ ms .*; trying again in 1 s")
+                        .containsPattern("database: start 2 failed after \\d+ ms .*; trying again in 2 s")
+                        .containsPattern("database: start 3 failed after \\d+ ms .*; trying again in 4 s")
+                        .containsPattern("database: back after \\d+ ms \\(postmaster pid \\d+, 3 failed start\\(s\\) before\\)");
+            }
+            platform.startController();
+        } finally {
+            if (Files.exists(postgresLog)) {
+                Files.setPosixFilePermissions(postgresLog, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+            }
+            platform.close();
+        }
+    }
+
     /** PostgreSQL's defaults, which make a commit durable before it is acknowledged: nothing may turn them off. */
     private static void assertDurableSettings(DatabaseUrl url) throws Exception {
         try (var c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password()); var st = c.createStatement()) {
@@ -115,6 +166,14 @@ class PostmasterKilledTest {
                 rs.next();
                 assertThat(rs.getString(1)).as(setting).isEqualTo("on");
             }
+        }
+    }
+
+    private static long lastQuartzCheckin(DatabaseUrl url) throws Exception {
+        try (var c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password()); var st = c.createStatement();
+             var rs = st.executeQuery("select coalesce(max(last_checkin_time), 0) from qrtz_scheduler_state")) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
