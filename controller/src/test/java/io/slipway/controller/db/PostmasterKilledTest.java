@@ -97,11 +97,21 @@ class PostmasterKilledTest {
                     assertThat(get(RoutableDynos.ports(platform, "shop").get(0))).isEqualTo("HELLO WORLD\n");
                 });
 
+                // Dead again soon after its restart: it is restarted after a wait, and the log says so.
+                long second = server.postmasterPid().orElseThrow();
+                assertThat(ProcessHandle.of(second).orElseThrow().destroyForcibly()).isTrue();
+                long secondKill = System.nanoTime();
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> api.get("/apps/ledger/config-vars").status() == 200);
+                System.out.printf("killed again: API answered 200 again after %.2f s%n", (System.nanoTime() - secondKill) / 1e9);
+
                 String text = Files.readString(log);
                 text.lines().filter(l -> l.contains("database:") || l.contains("passes work again")
                         || l.contains("Quartz") || l.contains("quartz")).forEach(System.out::println);
                 assertThat(text).contains("database: postmaster pid " + postmaster + " exited; restarting")
-                        .containsPattern("database: back after \\d+ ms");
+                        .containsPattern("database: back after \\d+ ms")
+                        .containsPattern("database: postmaster pid " + second
+                                + " exited again \\d+ s after its restart \\(2 in a row\\); restarting in 1 s");
             }
             platform.startController();
         } finally {
