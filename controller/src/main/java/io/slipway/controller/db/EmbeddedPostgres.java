@@ -25,6 +25,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -130,7 +131,7 @@ public final class EmbeddedPostgres {
     }
 
     /** The postmaster's pid as its lock file says, empty when there is none (stopped cleanly). */
-    public java.util.OptionalLong postmasterPid() {
+    public OptionalLong postmasterPid() {
         return PostmasterLock.in(data).pid();
     }
 

@@ -49,7 +49,7 @@ record PostmasterLock(Path pidFile) {
             char state = end > 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : '?';
             return state == 'Z' || state == 'X';
         } catch (IOException e) {
-            return !Files.exists(Path.of("/proc", Long.toString(pid))); // reaped meanwhile
+            return false; // reaped meanwhile (the next look sees it gone), or no /proc: the JDK's answer stands
         }
     }
 
