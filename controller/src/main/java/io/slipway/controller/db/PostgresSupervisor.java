@@ -29,7 +29,7 @@ public final class PostgresSupervisor implements OutageWatch, AutoCloseable {
     static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
     /** The server is down since {@code since}; the next start is due at {@code due}, after {@code failedStarts} failed ones. */
-    record Outage(long pid, Instant since, int streak, int failedStarts, Instant due) {}
+    record Outage(Instant since, int streak, int failedStarts, Instant due) {}
 
     private final EmbeddedPostgres server;
     private final Runnable onBack;
@@ -100,7 +100,7 @@ public final class PostgresSupervisor implements OutageWatch, AutoCloseable {
         try {
             server.restart();
             back(o);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failed(o, e, (System.nanoTime() - started) / 1_000_000);
         }
     }
@@ -122,7 +122,7 @@ public final class PostgresSupervisor implements OutageWatch, AutoCloseable {
         boolean again = restartedAt != null && Duration.between(restartedAt, now).compareTo(STABLE) < 0;
         streak = again ? streak + 1 : 0;
         Duration wait = BACKOFF.delayAfter(streak);
-        outage = new Outage(pid, now, streak, 0, now.plus(wait));
+        outage = new Outage(now, streak, 0, now.plus(wait));
         String what = pid > 0 ? "postmaster pid " + pid + " exited" : "the server stopped (its postmaster.pid is gone)";
         if (again) {
             log.error("database: {} again {} s after its restart ({} in a row); restarting in {} s (data {})",
@@ -139,26 +139,27 @@ public final class PostgresSupervisor implements OutageWatch, AutoCloseable {
         if (outage != o) {
             return;
         }
-        Instant now = clock.instant();
-        restartedAt = now;
-        outage = null;
         try {
-            onBack.run();
+            onBack.run(); // before the outage ends, or a request could still reach the old pool's dead connections
         } catch (RuntimeException e) {
             log.warn("database: renewing the connection pool failed ({}); the old pool reconnects by itself", e.toString());
         }
+        Instant now = clock.instant();
+        restartedAt = now;
+        outage = null;
         // A warning, not news: it closes the incident the death opened, and is seen wherever that was.
         log.warn("database: back after {} ms (postmaster pid {}, {} failed start(s) before)",
                 Duration.between(o.since(), now).toMillis(), server.postmasterPid().orElse(-1), o.failedStarts());
     }
 
-    private synchronized void failed(Outage o, RuntimeException e, long tookMs) {
+    private synchronized void failed(Outage o, Throwable e, long tookMs) {
         starting = false;
         int failures = o.failedStarts() + 1;
         Duration wait = BACKOFF.delayAfter(o.streak() + failures);
-        outage = new Outage(o.pid(), o.since(), o.streak(), failures, clock.instant().plus(wait));
+        outage = new Outage(o.since(), o.streak(), failures, clock.instant().plus(wait));
         log.error("database: start {} failed after {} ms (down for {} s): {}; trying again in {} s", failures, tookMs,
-                Duration.between(o.since(), clock.instant()).toSeconds(), oneLine(e.getMessage()), wait.toSeconds());
+                Duration.between(o.since(), clock.instant()).toSeconds(), oneLine(String.valueOf(e.getMessage())),
+                wait.toSeconds());
     }
 
     private static String oneLine(String s) {

@@ -56,7 +56,15 @@ final class RenewablePool implements DataSource, AutoCloseable {
         if (away.isPresent()) {
             throw new SQLTransientConnectionException(away.get(), "08006");
         }
-        return current.getConnection();
+        HikariDataSource pool = current;
+        try {
+            return pool.getConnection();
+        } catch (SQLException e) {
+            if (current != pool) {
+                return current.getConnection(); // renewed while this waited on the dead server: the fresh pool has the live one
+            }
+            throw e;
+        }
     }
 
     @Override

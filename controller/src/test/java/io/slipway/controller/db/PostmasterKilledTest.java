@@ -61,7 +61,7 @@ class PostmasterKilledTest {
                 assertThat(ProcessHandle.of(postmaster).orElseThrow().destroyForcibly()).isTrue();
                 docker.client().killContainerCmd(webContainer(docker, platform)).exec(); // a crash while nobody can record it
 
-                List<String> refusals = new ArrayList<>();
+                List<Api.Response> refusals = new ArrayList<>();
                 long backAt = 0;
                 int afterBack = 0;
                 for (int i = 0; afterBack < 10 && System.nanoTime() - killedAt < Duration.ofSeconds(30).toNanos(); i++) {
@@ -72,17 +72,19 @@ class PostmasterKilledTest {
                         afterBack++;
                     } else {
                         assertThat(r.status()).as(r.body()).isEqualTo(503);
-                        refusals.add(r.body());
+                        refusals.add(r);
                         Thread.sleep(50);
                     }
                 }
                 double seconds = backAt == 0 ? Double.NaN : (backAt - killedAt) / 1e9;
-                System.out.printf("postmaster pid %d killed: API answered 200 again after %.2f s (%d refusals)%n",
-                        postmaster, seconds, refusals.size());
+                System.out.printf("postmaster pid %d killed: API answered 200 again after %.2f s (%d refusals: %s)%n",
+                        postmaster, seconds, refusals.size(), refusals.stream()
+                                .map(refused -> json(refused).get("message").asText().replaceAll("[0-9.]+ s ago", "N s ago"))
+                                .collect(java.util.stream.Collectors.groupingBy(m -> m, java.util.stream.Collectors.counting())));
                 assertThat(backAt).as("the API never answered 200 again; log: %s", log).isNotZero();
                 assertThat(seconds).isLessThan(10);
                 assertThat(refusals).as("503s while the database restarts")
-                        .anyMatch(body -> body.contains("database_unavailable") && body.contains("restarting"));
+                        .anyMatch(refused -> refused.body().contains("database_unavailable") && refused.body().contains("restarting"));
 
                 JsonNode stored = json(api.get("/apps/ledger/config-vars"));
                 acknowledged.forEach((key, value) ->
