@@ -13,10 +13,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the embedded PostgreSQL running while the controller runs. It looks at the postmaster
- * every {@link #POLL} (and at once when a connection fails); when it has died it starts it again on
- * the same data directory and port, where crash recovery replays the write-ahead log, so nothing
- * committed is lost. A server that keeps dying is restarted after a growing wait, said in the log;
- * it never gives up. While the server is down the API's clients are told it is restarting.
+ * every {@link #POLL} (and at once when a connection fails); when it has died (killed, crashed:
+ * its {@code postmaster.pid} is left behind) it starts it again on the same data directory and
+ * port, where crash recovery replays the write-ahead log, so nothing committed is lost. A server
+ * that keeps dying is restarted after a growing wait, said in the log; it never gives up. While it
+ * is down the API's clients are told it is restarting. A server that was shut down (its lock file
+ * removed) is left down: someone meant it.
  *
  * <p>It only supervises: closing it leaves the server running for the next controller to adopt
  * ({@code ./slipway}'s supervisor stops the server after the controller has stopped).
@@ -28,8 +30,11 @@ public final class PostgresSupervisor implements OutageWatch, AutoCloseable {
     static final Duration STABLE = Duration.ofMinutes(1);
     static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
-    /** The server is down since {@code since}; the next start is due at {@code due}, after {@code failedStarts} failed ones. */
-    record Outage(Instant since, int streak, int failedStarts, Instant due) {}
+    /**
+     * The server is down since {@code since}; the next start is due at {@code due}, after
+     * {@code failedStarts} failed ones. {@code shutDown}: it was shut down, not killed, so it is left down.
+     */
+    record Outage(Instant since, int streak, int failedStarts, Instant due, boolean shutDown) {}
 
     private final EmbeddedPostgres server;
     private final Runnable onBack;
@@ -61,6 +66,9 @@ public final class PostgresSupervisor implements OutageWatch, AutoCloseable {
         Outage o = outage;
         if (o == null) {
             return Optional.empty();
+        }
+        if (o.shutDown()) {
+            return Optional.of("the platform database server was shut down; try again once it is started again");
         }
         long ms = Duration.between(o.since(), clock.instant()).toMillis();
         return Optional.of("the platform database is restarting (its server stopped " + ms / 1000 + "." + ms % 1000 / 100
@@ -109,6 +117,9 @@ public final class PostgresSupervisor implements OutageWatch, AutoCloseable {
     private synchronized boolean noticeDeath() {
         if (outage != null) {
             if (starting || !server.isRunning()) {
+                if (outage.shutDown() && server.postmasterPid().isPresent()) {
+                    crashed(); // started by someone since its shutdown, and dead again: a crash after all
+                }
                 return true;
             }
             back(outage); // started by someone else meanwhile: another controller on this home, or an operator
@@ -117,21 +128,33 @@ public final class PostgresSupervisor implements OutageWatch, AutoCloseable {
         if (server.isRunning()) {
             return false;
         }
+        if (server.postmasterPid().isEmpty()) {
+            // A shutdown removes postmaster.pid; a crash leaves it behind. Whoever shut it down meant it
+            // (./slipway down stops the controller first), and a restart would fight them.
+            outage = new Outage(clock.instant(), streak, 0, Instant.MAX, true);
+            log.error("database: the server was shut down (its postmaster.pid is gone: not a crash); not restarting it,"
+                    + " the API answers 503 until it is started again (restarting the controller starts it; data {})",
+                    server.dataDirectory());
+        } else {
+            crashed();
+        }
+        return true;
+    }
+
+    private void crashed() {
         Instant now = clock.instant();
         long pid = server.postmasterPid().orElse(-1);
         boolean again = restartedAt != null && Duration.between(restartedAt, now).compareTo(STABLE) < 0;
         streak = again ? streak + 1 : 0;
         Duration wait = BACKOFF.delayAfter(streak);
-        outage = new Outage(now, streak, 0, now.plus(wait));
-        String what = pid > 0 ? "postmaster pid " + pid + " exited" : "the server stopped (its postmaster.pid is gone)";
+        outage = new Outage(now, streak, 0, now.plus(wait), false);
         if (again) {
-            log.error("database: {} again {} s after its restart ({} in a row); restarting in {} s (data {})",
-                    what, Duration.between(restartedAt, now).toSeconds(), streak + 1, wait.toSeconds(),
+            log.error("database: postmaster pid {} exited again {} s after its restart ({} in a row); restarting in {} s"
+                    + " (data {})", pid, Duration.between(restartedAt, now).toSeconds(), streak + 1, wait.toSeconds(),
                     server.dataDirectory());
         } else {
-            log.error("database: {}; restarting (data {})", what, server.dataDirectory());
+            log.error("database: postmaster pid {} exited; restarting (data {})", pid, server.dataDirectory());
         }
-        return true;
     }
 
     private synchronized void back(Outage o) {
@@ -156,7 +179,7 @@ public final class PostgresSupervisor implements OutageWatch, AutoCloseable {
         starting = false;
         int failures = o.failedStarts() + 1;
         Duration wait = BACKOFF.delayAfter(o.streak() + failures);
-        outage = new Outage(o.since(), o.streak(), failures, clock.instant().plus(wait));
+        outage = new Outage(o.since(), o.streak(), failures, clock.instant().plus(wait), false);
         log.error("database: start {} failed after {} ms (down for {} s): {}; trying again in {} s", failures, tookMs,
                 Duration.between(o.since(), clock.instant()).toSeconds(), oneLine(String.valueOf(e.getMessage())),
                 wait.toSeconds());
