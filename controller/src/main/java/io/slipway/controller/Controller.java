@@ -41,6 +41,7 @@ import io.slipway.controller.db.Database;
 import io.slipway.controller.db.DatabaseUrl;
 import io.slipway.controller.db.EmbeddedPostgres;
 import io.slipway.controller.db.PlatformIdentity;
+import io.slipway.controller.db.PostgresSupervisor;
 import io.slipway.controller.http.ApiServer;
 import io.slipway.controller.http.Routes;
 import java.io.IOException;
@@ -62,6 +63,8 @@ public final class Controller implements AutoCloseable {
     private static final Duration WORKER_SETTLE = Duration.ofSeconds(2);
 
     private final Database db;
+    /** Null with an external database. */
+    private final PostgresSupervisor supervisor;
     private final ApiServer api;
     private final DockerEngine docker;
     private final Builder builder;
@@ -72,7 +75,8 @@ public final class Controller implements AutoCloseable {
     private final ScheduleService schedules;
     private final Logging logging;
 
-    private Controller(Database db, ApiServer api, DockerEngine docker, Builder builder, StackImages stacks,
+    private Controller(Database db, PostgresSupervisor supervisor, ApiServer api, DockerEngine docker, Builder builder,
+                       StackImages stacks,
                        DynoManager dynos, ReleasePhase phase, PlatformIdentity platform, Logging logging,
                        ScheduleService schedules) {
         this.phase = phase;
@@ -81,6 +85,7 @@ public final class Controller implements AutoCloseable {
         this.platform = platform;
         this.schedules = schedules;
         this.db = db;
+        this.supervisor = supervisor;
         this.api = api;
         this.docker = docker;
         this.builder = builder;
@@ -111,9 +116,14 @@ public final class Controller implements AutoCloseable {
     public static Controller start(ControllerConfig config) {
         long started = System.nanoTime();
         prepareHome(config.home());
-        DatabaseUrl url = config.databaseUrl()
-                .orElseGet(() -> EmbeddedPostgres.underHome(config.home()).ensureRunning());
+        EmbeddedPostgres embedded = config.databaseUrl().isPresent() ? null : EmbeddedPostgres.underHome(config.home());
+        DatabaseUrl url = config.databaseUrl().orElseGet(() -> embedded.ensureRunning());
         Database db = Database.open(url, config.databaseTimeout(), Duration.ofSeconds(30));
+        // Ours to keep running when embedded; an external database's outages are its operator's (503 until it is back).
+        PostgresSupervisor supervisor = embedded == null ? null : PostgresSupervisor.start(embedded, db::reconnect);
+        if (supervisor != null) {
+            db.watchedBy(supervisor);
+        }
         Logging logging = null;
         try {
             TokenService tokens = new TokenService(db);
@@ -199,8 +209,11 @@ public final class Controller implements AutoCloseable {
             dynos.start();
             phase.start();
             schedules.start();
-            return new Controller(db, api, docker, builder, stacks, dynos, phase, platform, logging, schedules);
+            return new Controller(db, supervisor, api, docker, builder, stacks, dynos, phase, platform, logging, schedules);
         } catch (RuntimeException e) {
+            if (supervisor != null) {
+                supervisor.close();
+            }
             if (logging != null) {
                 logging.close();
             }
@@ -250,6 +263,9 @@ public final class Controller implements AutoCloseable {
     /** Stops serving and releases the database pool; the data plane (dynos, embedded PostgreSQL) keeps running. */
     @Override
     public void close() {
+        if (supervisor != null) {
+            supervisor.close(); // first: a server stopped after the controller (./slipway down) must stay stopped
+        }
         api.close();
         schedules.close();
         logging.close();

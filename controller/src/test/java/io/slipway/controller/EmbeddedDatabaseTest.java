@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * With no DATABASE_URL the controller runs its own PostgreSQL under SLIPWAY_HOME: it keeps what was
- * acknowledged across controller restarts, and rides out the database going away without a restart.
+ * acknowledged across controller restarts, and rides out the database being shut down without a restart
+ * (a killed one it starts again: {@code db.PostmasterKilledTest}).
  */
 class EmbeddedDatabaseTest {
     static TestPlatform platform;
@@ -64,7 +65,9 @@ class EmbeddedDatabaseTest {
             assertThat(health.body()).contains("\"database\":\"unavailable\"");
             Api.Response list = api.get("/apps/outage");
             assertThat(list.status()).isEqualTo(503);
-            assertThat(list.body()).contains("database_unavailable").contains("try again");
+            assertThat(list.body()).contains("database_unavailable").contains("shut down").contains("try again");
+            // Shut down, not killed: someone meant it, and the controller does not fight them.
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> !db.isRunning());
         } finally {
             db.ensureRunning();
         }

@@ -1,7 +1,6 @@
 package io.slipway.controller.db;
 
 import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -18,14 +17,33 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
-    private final HikariDataSource pool;
+    private final RenewablePool pool;
+    private volatile OutageWatch watch = OutageWatch.NONE;
 
-    private Database(HikariDataSource pool) {
+    private Database(RenewablePool pool) {
         this.pool = pool;
     }
 
     /** Connects (waiting up to {@code startupWait} for the server), then applies pending migrations. */
     public static Database open(DatabaseUrl url, Duration requestTimeout, Duration startupWait) {
+        RenewablePool pool;
+        try {
+            pool = new RenewablePool(() -> config(url, requestTimeout, startupWait));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot reach the platform database at " + url.describe() + ": "
+                    + rootMessage(e), e);
+        }
+        var result = Flyway.configure()
+                .dataSource(pool)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        log.info("database {} ready at schema version {} ({} migration(s) applied)",
+                url.describe(), result.targetSchemaVersion, result.migrationsExecuted);
+        return new Database(pool);
+    }
+
+    private static HikariConfig config(DatabaseUrl url, Duration requestTimeout, Duration startupWait) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("slipway-db");
         config.setJdbcUrl(url.jdbcUrl());
@@ -44,23 +62,24 @@ public final class Database implements AutoCloseable {
         config.addDataSourceProperty("ApplicationName", "slipway-controller");
         config.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, requestTimeout.toSeconds())));
         config.addDataSourceProperty("tcpKeepAlive", "true");
-        HikariDataSource pool;
-        try {
-            pool = new HikariDataSource(config);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot reach the platform database at " + url.describe() + ": "
-                    + rootMessage(e), e);
-        }
-        var result = Flyway.configure()
-                .dataSource(pool)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
-        log.info("database {} ready at schema version {} ({} migration(s) applied)",
-                url.describe(), result.targetSchemaVersion, result.migrationsExecuted);
-        return new Database(pool);
+        return config;
     }
 
+    /**
+     * While {@code watch} knows the database is away (the embedded server is restarting), requests
+     * fail at once with what it says instead of waiting out the pool's connection timeout.
+     */
+    public void watchedBy(OutageWatch watch) {
+        this.watch = watch;
+        pool.watchedBy(watch);
+    }
+
+    /** After the server restarted: a fresh pool, since every connection of the old one leads to the dead server. */
+    public void reconnect() {
+        pool.renew();
+    }
+
+    /** The pool for those who take connections themselves (Quartz); it fails at once, too, while the server restarts. */
     public DataSource dataSource() {
         return pool;
     }
@@ -105,11 +124,12 @@ public final class Database implements AutoCloseable {
     }
 
     /** Connection-class failures (SQLSTATE 08xxx, pool timeouts) mean "down", anything else is a bug. */
-    static RuntimeException translate(SQLException e) {
+    private RuntimeException translate(SQLException e) {
         String state = e.getSQLState();
         if (e instanceof java.sql.SQLTransientConnectionException
                 || (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P03")))) {
-            return new DatabaseUnavailableException(rootMessage(e), e);
+            return new DatabaseUnavailableException(rootMessage(e),
+                    watch.afterFailure().orElse(DatabaseUnavailableException.UNAVAILABLE), e);
         }
         if ("23505".equals(state)) {
             return new UniqueViolationException(e);

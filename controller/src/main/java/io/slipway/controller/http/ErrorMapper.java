@@ -31,8 +31,7 @@ public final class ErrorMapper implements HttpHandler {
         } catch (DatabaseUnavailableException e) {
             log.warn("request_id={} {} {}: database unavailable: {}", RequestId.of(exchange),
                     exchange.getRequestMethod(), exchange.getRequestPath(), e.getMessage());
-            reply(exchange, 503, "database_unavailable",
-                    "the platform database is unavailable right now; try again shortly");
+            reply(exchange, 503, "database_unavailable", e.advice());
         } catch (RequestTooBigException e) {
             ApiException tooLarge = JsonIO.tooLarge();
             reply(exchange, tooLarge.status(), tooLarge.id(), tooLarge.getMessage());

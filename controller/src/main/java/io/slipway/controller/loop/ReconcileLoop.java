@@ -11,11 +11,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One thread that runs a level-triggered pass every tick, and at once when woken (a wake while a
- * pass is already due is folded into it). A pass that throws is logged and the loop goes on; a
- * wake after {@link #close} is a no-op, so background work that ends during shutdown needs no care.
+ * pass is already due is folded into it). A pass that throws, whatever it throws, is logged and the
+ * loop goes on (an outage of the database fails pass after pass, and the first pass after it does
+ * the work); a wake after {@link #close} is a no-op, so background work that ends during shutdown
+ * needs no care.
  */
 public final class ReconcileLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReconcileLoop.class);
+    private static final Duration STILL_FAILING_EVERY = Duration.ofSeconds(30);
 
     private final String name;
     private final Runnable pass;
@@ -23,6 +26,11 @@ public final class ReconcileLoop implements AutoCloseable {
     private final ScheduledExecutorService thread;
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
+    // The failures in a row, touched only by the loop's thread.
+    private int failedPasses;
+    private long failingSince;
+    private long lastLogged;
+    private Class<?> lastFailure;
 
     public ReconcileLoop(String name, Duration tick, Runnable pass) {
         this.name = name;
@@ -64,8 +72,29 @@ public final class ReconcileLoop implements AutoCloseable {
     private void runPass() {
         try {
             pass.run();
-        } catch (RuntimeException e) {
-            log.warn("{} pass failed: {}", name, e.toString());
+            if (failedPasses > 0) {
+                log.info("{} passes work again after {} failed in a row over {} ms", name, failedPasses,
+                        (System.nanoTime() - failingSince) / 1_000_000);
+                failedPasses = 0;
+            }
+        } catch (Throwable e) {
+            // Errors too: a scheduled task that throws is never run again, which would stop the loop for good.
+            failed(e);
+        }
+    }
+
+    /** One line for the first failure of a run, for each new kind of failure, and every {@link #STILL_FAILING_EVERY}. */
+    private void failed(Throwable e) {
+        long now = System.nanoTime();
+        if (failedPasses++ == 0) {
+            failingSince = now;
+        }
+        // The kind of failure, not its text: an outage's message counts the seconds.
+        if (failedPasses == 1 || e.getClass() != lastFailure || now - lastLogged >= STILL_FAILING_EVERY.toNanos()) {
+            log.warn("{} pass failed ({} in a row over {} ms): {}", name, failedPasses, (now - failingSince) / 1_000_000,
+                    e.toString(), e instanceof RuntimeException ? null : e);
+            lastLogged = now;
+            lastFailure = e.getClass();
         }
     }
 

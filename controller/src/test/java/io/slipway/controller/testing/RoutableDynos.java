@@ -11,7 +11,7 @@ public final class RoutableDynos {
     private RoutableDynos() {}
 
     public static List<Integer> ports(TestPlatform platform, String app) {
-        DatabaseUrl url = DatabaseUrl.parse(platform.env().get("DATABASE_URL"));
+        DatabaseUrl url = platform.database();
         try (var c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
              var st = c.prepareStatement("select port from router_backends where app = ? order by index")) {
             st.setString(1, app);

@@ -2,6 +2,8 @@ package io.slipway.controller.testing;
 
 import io.slipway.controller.Controller;
 import io.slipway.controller.ControllerConfig;
+import io.slipway.controller.db.DatabaseUrl;
+import io.slipway.controller.db.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -91,6 +93,18 @@ public final class TestPlatform implements AutoCloseable {
         controller = Controller.start(ControllerConfig.fromEnv(env));
     }
 
+    /** How to reach this platform's database directly (external or embedded), for assertions on what it stored. */
+    public DatabaseUrl database() {
+        if (databaseUrl != null) {
+            return DatabaseUrl.parse(databaseUrl);
+        }
+        try {
+            return EmbeddedPostgres.underHome(home).url();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The label value on everything this platform starts in Docker. */
     public String platformId() {
         return controller.platformId();
@@ -104,7 +118,7 @@ public final class TestPlatform implements AutoCloseable {
         if (databaseUrl != null) {
             SharedPostgres.get().dropDatabase(databaseUrl);
         } else {
-            io.slipway.controller.db.EmbeddedPostgres.underHome(home).stop();
+            EmbeddedPostgres.underHome(home).stop();
         }
         deleteTree(home);
     }
@@ -118,7 +132,7 @@ public final class TestPlatform implements AutoCloseable {
         // Unpacking takes a couple of seconds; point the new home at the module's copy instead.
         try {
             SharedPostgres.get();
-            Path dir = io.slipway.controller.db.EmbeddedPostgres.binariesUnder(home);
+            Path dir = EmbeddedPostgres.binariesUnder(home);
             Files.createDirectories(dir.getParent());
             Files.createSymbolicLink(dir, postgresBinaries());
         } catch (IOException e) {
