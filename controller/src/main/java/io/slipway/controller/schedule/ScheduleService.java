@@ -66,6 +66,7 @@ public final class ScheduleService implements AutoCloseable {
     private final String instanceId;
     private final ExecutorService runs = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("schedule-run-", 1).factory());
+    private volatile boolean closed;
 
     public ScheduleService(Database db, OneOffRunner runner, LogSink logs, Clock clock, Settings settings) {
         this.store = new ScheduleStore(db, settings.historyPerSchedule());
@@ -192,16 +193,51 @@ public final class ScheduleService implements AutoCloseable {
             OneOffRunner.Result r = runner.runToCompletion(app, schedule.command(), "schedule " + schedule.id(),
                     settings.maxRunTime());
             String status = r.timedOut() ? "timed_out" : r.exitCode() == 0 ? "succeeded" : "failed";
-            store.finish(started.runId(), r.dyno(), r.startedAt(), r.endedAt(), r.exitCode(), status, firstLines(r.firstLines()));
+            recordEnd(started, () -> store.finish(started.runId(), r.dyno(), r.startedAt(), r.endedAt(), r.exitCode(),
+                    status, firstLines(r.firstLines())));
             log.info("app={} schedule={} dyno={} ended: {} (exit {})", app.name(), schedule.id(), r.dyno(), status, r.exitCode());
         } catch (RuntimeException e) {
             log.warn("app={} schedule={} could not run `{}`: {}", app.name(), schedule.id(), schedule.command(), e.getMessage());
+            Instant endedAt = clock.instant();
+            recordEnd(started, () -> store.finish(started.runId(), null, null, endedAt, null, "failed",
+                    firstLines("could not run: " + e.getMessage())));
+        }
+    }
+
+    /**
+     * Records a run's end, waiting out a database that is away (restarting, say) for as long as a
+     * run may last: a run left {@code running} would have every later firing of its schedule
+     * skipped as overlapping until the controller restarts.
+     */
+    private void recordEnd(ScheduleStore.Started started, Runnable finish) {
+        long deadline = System.nanoTime() + settings.maxRunTime().toNanos();
+        long pauseMs = 250;
+        for (int attempt = 1; ; attempt++) {
             try {
-                store.finish(started.runId(), null, null, clock.instant(), null, "failed",
-                        firstLines("could not run: " + e.getMessage()));
-            } catch (RuntimeException recording) {
-                log.warn("app={} schedule={} run {} not recorded: {}", app.name(), schedule.id(), started.runId(),
-                        recording.getMessage());
+                finish.run();
+                if (attempt > 1) {
+                    log.info("app={} schedule={} run {} recorded after {} attempts", started.app().name(),
+                            started.schedule().id(), started.runId(), attempt);
+                }
+                return;
+            } catch (RuntimeException e) {
+                if (closed || System.nanoTime() > deadline) {
+                    log.warn("app={} schedule={} run {} not recorded: {}", started.app().name(), started.schedule().id(),
+                            started.runId(), e.getMessage());
+                    return;
+                }
+                if (attempt == 1) {
+                    log.warn("app={} schedule={} run {} ended, but its end cannot be recorded yet ({}); trying again"
+                            + " until the database answers", started.app().name(), started.schedule().id(),
+                            started.runId(), e.getMessage());
+                }
+                try {
+                    Thread.sleep(pauseMs);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                pauseMs = Math.min(pauseMs * 2, 5000);
             }
         }
     }
@@ -305,6 +341,7 @@ public final class ScheduleService implements AutoCloseable {
     /** Stops firing on this controller (others on the database carry on); its runs still going are marked failed. */
     @Override
     public void close() {
+        closed = true;
         try {
             quartz.shutdown(true); // waits for its threads; a firing only decides and hands off, so this is quick
         } catch (SchedulerException e) {

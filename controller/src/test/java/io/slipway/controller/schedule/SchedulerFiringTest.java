@@ -87,6 +87,27 @@ class SchedulerFiringTest {
     }
 
     @Test
+    void aRunThatEndsWhileTheDatabaseIsAwayIsRecordedOnceItIsBackAndLaterFiringsRun() throws Exception {
+        FakeRunner runner = new FakeRunner();
+        runner.hold();
+        ScheduleService schedules = service(db, runner);
+        schedules.start();
+        ScheduleView added = schedules.add(app, Cron.quartz(EVERY_SECOND), "python report.py", UTC, Overlap.SKIP, "admin");
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.running.get() == 1);
+
+        String name = url.substring(url.lastIndexOf('/') + 1);
+        SharedPostgres.get().execute("alter database " + name + " with allow_connections false");
+        SharedPostgres.get().execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + name + "'");
+        runner.release(); // the run ends while nobody can record it
+        Thread.sleep(1500);
+        SharedPostgres.get().execute("alter database " + name + " with allow_connections true");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> finished(schedules, added).size() >= 2);
+        assertThat(finished(schedules, added).getFirst().status()).isEqualTo("succeeded");
+        assertThat(runner.calls.size()).as("later firings ran, not skipped as overlapping").isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void aFailingCommandIsRecordedWithItsExitCodeAndFirstLines() {
         FakeRunner runner = new FakeRunner();
         runner.exitCode = 3;

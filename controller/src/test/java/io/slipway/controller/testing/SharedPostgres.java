@@ -47,7 +47,8 @@ public final class SharedPostgres {
         execute("drop database if exists " + name + " with (force)");
     }
 
-    private void execute(String sql) {
+    /** Runs one statement as the server's superuser, connected to its maintenance database. */
+    public void execute(String sql) {
         try (var c = DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password());
              var st = c.createStatement()) {
             st.execute(sql);
