@@ -83,34 +83,34 @@ public final class DynoManager implements AutoCloseable {
         loop.wake();
     }
 
-    /** One pass over every app; never throws, so the loop never dies. */
+    /**
+     * One pass over every app. A failure of one app's pass is logged and the others go on; a
+     * failure to read the engine or the database ends the pass, and {@link ReconcileLoop} logs a
+     * run of those once (not every tick during a database restart) and tries again.
+     */
     void tick() {
-        try {
-            List<DynoRuntime.Container> all = runtime.list();
-            Map<String, List<DynoRuntime.Container>> byApp = new HashMap<>();
-            for (var c : all) {
-                byApp.computeIfAbsent(c.labels().getOrDefault(Labels.APP, ""), k -> new ArrayList<>()).add(c);
-            }
-            Set<String> known = new HashSet<>();
-            for (DynoStore.Desired d : store.desired()) {
-                known.add(d.app());
-                try {
-                    reconcile(d, byApp.getOrDefault(d.app(), List.of()));
-                } catch (RuntimeException e) {
-                    // One line per failed pass: a database or engine outage repeats it every tick.
-                    log.warn("app={} reconcile failed: {}", d.app(), e.toString());
-                    log.debug("app={} reconcile failure", d.app(), e);
-                }
-            }
-            byApp.forEach((app, containers) -> {
-                if (!known.contains(app)) {
-                    containers.forEach(c -> stopInBackground(app, c, "its app is gone or has no release booting or live"));
-                    store.forget(app);
-                }
-            });
-        } catch (RuntimeException e) {
-            log.warn("dyno manager tick failed: {}", e.getMessage());
+        List<DynoRuntime.Container> all = runtime.list();
+        Map<String, List<DynoRuntime.Container>> byApp = new HashMap<>();
+        for (var c : all) {
+            byApp.computeIfAbsent(c.labels().getOrDefault(Labels.APP, ""), k -> new ArrayList<>()).add(c);
         }
+        Set<String> known = new HashSet<>();
+        for (DynoStore.Desired d : store.desired()) {
+            known.add(d.app());
+            try {
+                reconcile(d, byApp.getOrDefault(d.app(), List.of()));
+            } catch (RuntimeException e) {
+                // One line per failed pass: a database or engine outage repeats it every tick.
+                log.warn("app={} reconcile failed: {}", d.app(), e.toString());
+                log.debug("app={} reconcile failure", d.app(), e);
+            }
+        }
+        byApp.forEach((app, containers) -> {
+            if (!known.contains(app)) {
+                containers.forEach(c -> stopInBackground(app, c, "its app is gone or has no release booting or live"));
+                store.forget(app);
+            }
+        });
     }
 
     void reconcile(DynoStore.Desired d, List<DynoRuntime.Container> containers) {
