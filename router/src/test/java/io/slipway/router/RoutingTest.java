@@ -327,6 +327,11 @@ class RoutingTest {
     // ---- helpers ---------------------------------------------------------------------------------
 
     static int routable(String app) {
+        return routable(p, app);
+    }
+
+    /** The routable dynos the router counts for {@code app}, from its /metrics. */
+    static int routable(RoutedPlatform p, String app) {
         String metrics = p.get("localhost", "/metrics").body();
         var m = java.util.regex.Pattern.compile("slipway_router_routable_dynos\\{app=\"" + app + "\"} (\\d+)").matcher(metrics);
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
