@@ -298,7 +298,7 @@ final class DynoForwarder {
             boolean reusable;
             if (head.chunked) {
                 // The decoder may read past the last chunk into its push-back, which is dropped with it: the connection goes.
-                source.setConduit(new ChunkedStreamSourceConduit(pushBack, pushBack, buffers, c -> { }, exchange, dyno));
+                source.setConduit(new ChunkedBody(new ChunkedStreamSourceConduit(pushBack, pushBack, buffers, c -> { }, exchange, dyno)));
                 reusable = false;
             } else if (head.contentLength != ResponseHead.UNTIL_CLOSE) {
                 source.setConduit(new FixedLengthStreamSourceConduit(pushBack, head.contentLength, c -> { })); // never reads past the end
