@@ -10,9 +10,10 @@ import org.xnio.conduits.AbstractStreamSourceConduit;
 /**
  * A dyno's chunked body, de-chunked by Undertow's decoder, whose unchecked failures become the
  * IOException that every reader of a conduit handles. The decoder throws IllegalArgumentException
- * for a trailer line without a name ({@code 0\r\n: x\r\n\r\n}, found by ParsersFuzzTest); thrown
- * on an IO thread, that escaped DynoForwarder's handlers and left the client waiting. As an
- * IOException it cuts the client's connection, as any other broken body does.
+ * when a malformed chunk-size line leads it to a trailer line without a name (found by
+ * ParsersFuzzTest#chunkedBody, kept as its input {@code trailer-without-a-name}). Thrown on an IO
+ * thread, that escaped DynoForwarder's handlers and reached XNIO's last-resort catch; as an
+ * IOException it goes the way of any other broken body: DynoForwarder closes the client's connection.
  */
 final class ChunkedBody extends AbstractStreamSourceConduit<ChunkedStreamSourceConduit> {
     ChunkedBody(ChunkedStreamSourceConduit decoder) {
