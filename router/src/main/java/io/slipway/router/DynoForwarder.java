@@ -9,6 +9,7 @@ import io.undertow.io.Sender;
 import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
+import io.undertow.util.HttpString;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import io.undertow.util.PooledAdaptor;
@@ -111,6 +112,10 @@ final class DynoForwarder {
         private StreamConnection dyno;
         /** The connection came from the idle pool, so its dyno may have closed it just now. */
         private boolean reused;
+        /** The dyno has sent at least one byte on this attempt's connection: the request is its now, never sent again. */
+        private boolean spoke;
+        /** An earlier attempt's dyno closed the connection without answering (for the error if no dyno is left to try). */
+        private boolean closedWithoutResponse;
         private PooledByteBuffer out;
         private PooledByteBuffer in;
 
@@ -131,13 +136,19 @@ final class DynoForwarder {
             }
             int index = walk.next();
             if (index < 0) {
-                fail(RouterError.CONNECTION_REFUSED, null);
+                fail(closedWithoutResponse ? RouterError.CLOSED_WITHOUT_RESPONSE : RouterError.CONNECTION_REFUSED, null);
                 return;
             }
             pool = f.route.pool(index, pools);
+            attempt(true);
+        }
+
+        /** Sends the request to {@link #pool}'s dyno, on one of its idle connections if {@code mayReuse} and there is one. */
+        private void attempt(boolean mayReuse) {
             f.dyno = pool.backend();
             f.connectStartNanos = System.nanoTime();
-            StreamConnection idle = pool.idle(thread).take();
+            spoke = false;
+            StreamConnection idle = mayReuse ? pool.idle(thread).take() : null;
             if (idle != null) {
                 reused = true;
                 connected(idle);
@@ -196,7 +207,7 @@ final class DynoForwarder {
                     // the dyno's socket buffer takes a head at once unless it is not reading at all
                 }
             } catch (IOException e) {
-                fail(RouterError.CLOSED_WITHOUT_RESPONSE, e);
+                closedBeforeAnswer(e);
                 return;
             }
             if (head.hasRemaining()) {
@@ -219,16 +230,17 @@ final class DynoForwarder {
             try {
                 n = source.read(buf);
             } catch (IOException e) {
-                fail(RouterError.CLOSED_WITHOUT_RESPONSE, e);
+                closedBeforeAnswer(e);
                 return;
             }
             if (n == 0) {
                 return;
             }
             if (n < 0) {
-                fail(RouterError.CLOSED_WITHOUT_RESPONSE, null);
+                closedBeforeAnswer(null);
                 return;
             }
+            spoke = true;
             ResponseHead head;
             try {
                 while ((head = ResponseHead.parse(buf)) != null && head.interim()) {
@@ -286,7 +298,7 @@ final class DynoForwarder {
             boolean reusable;
             if (head.chunked) {
                 // The decoder may read past the last chunk into its push-back, which is dropped with it: the connection goes.
-                source.setConduit(new ChunkedStreamSourceConduit(pushBack, pushBack, buffers, c -> { }, exchange, dyno));
+                source.setConduit(new ChunkedBody(new ChunkedStreamSourceConduit(pushBack, pushBack, buffers, c -> { }, exchange, dyno)));
                 reusable = false;
             } else if (head.contentLength != ResponseHead.UNTIL_CLOSE) {
                 source.setConduit(new FixedLengthStreamSourceConduit(pushBack, head.contentLength, c -> { })); // never reads past the end
@@ -345,8 +357,41 @@ final class DynoForwarder {
         }
 
         /**
+         * The dyno connection closed or was reset before the dyno sent a byte of its answer: the
+         * dyno died, or its process is going away, or it closed a keep-alive connection just as
+         * the request went out on it. The request has no body and nothing of an answer has reached
+         * the client, so when its method is idempotent (RFC 9110, 9.2.2) it is sent again: on a
+         * fresh connection to the same dyno if this one came from the idle pool, else to the next
+         * dyno of the walk. Each dyno is tried at most twice, so the retries end. Any other
+         * request ends here with H13, as one the dyno may have acted on.
+         */
+        private void closedBeforeAnswer(IOException cause) {
+            if (spoke || f.error != null || exchange.isResponseStarted() || !idempotent(exchange)) {
+                fail(RouterError.CLOSED_WITHOUT_RESPONSE, cause);
+                return;
+            }
+            log.info("{}: closed the connection without answering{} ({}); request_id={} goes to {}", f.dyno,
+                    reused ? " on a reused connection" : "", cause != null ? cause.toString() : "end of stream",
+                    f.requestId, reused ? "a fresh connection" : "the next dyno");
+            letGo(false);
+            releaseOut();
+            releaseIn();
+            closedWithoutResponse = true;
+            f.retries++;
+            if (f.retriedFrom == null) {
+                f.retriedFrom = f.dyno;
+            }
+            if (reused) {
+                attempt(false);
+            } else {
+                next();
+            }
+        }
+
+        /**
          * No answer from the dyno: the router answers instead. A request that may have reached the
-         * dyno is never sent again, so this ends the request even when other dynos are up.
+         * dyno is never sent again (but see {@link #closedBeforeAnswer}), so this ends the request
+         * even when other dynos are up.
          */
         private void fail(RouterError error, IOException cause) {
             if (cause != null) {
@@ -392,6 +437,13 @@ final class DynoForwarder {
                 in = null;
             }
         }
+    }
+
+    /** Methods a client may send twice to the same effect (RFC 9110, 9.2.2): the only ones the router sends twice. */
+    private static boolean idempotent(HttpServerExchange exchange) {
+        HttpString m = exchange.getRequestMethod();
+        return m.equals(Methods.GET) || m.equals(Methods.HEAD) || m.equals(Methods.OPTIONS)
+                || m.equals(Methods.PUT) || m.equals(Methods.DELETE) || m.equals(Methods.TRACE);
     }
 
     /** Moves what follows the first {@code n} bytes to the front of the buffer. */

@@ -3,8 +3,10 @@ package io.slipway.router;
 /**
  * The order in which one request tries an app's dynos: round robin from where the last request
  * started, skipping dynos out of rotation, each dyno once. Only when every dyno is out of rotation
- * are they tried anyway (a cooldown must not turn a recovering app away). The walk moves on only
- * when a connection could not be made, so a request that reached a dyno is never sent twice.
+ * are they tried anyway (a cooldown must not turn a recovering app away). The walk moves on when a
+ * connection could not be made, and for a request without a body of an idempotent method also when
+ * the dyno closed the connection before answering ({@link DynoForwarder}); any other request that
+ * reached a dyno is never sent twice.
  */
 final class DynoWalk {
     private final AppRoute route;

@@ -18,6 +18,9 @@ final class Forwarding {
     long connectStartNanos;
     long connectedNanos;
     RouterError error;
+    /** Times the request was sent again after a dyno closed its connection without answering; the first such dyno. */
+    int retries;
+    Backend retriedFrom;
     /**
      * What the dyno timeout does to a request whose dyno has not begun to answer: set by the path
      * the request takes ({@link DynoForwarder} or Undertow's proxy); null while no dyno is reached.

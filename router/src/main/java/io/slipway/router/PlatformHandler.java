@@ -18,7 +18,7 @@ final class PlatformHandler implements HttpHandler {
     public void handleRequest(HttpServerExchange exchange) {
         switch (exchange.getRequestPath()) {
             case "/healthz" -> {
-                // Healthy as soon as it listens: routes may still be loading (see /metrics).
+                // Healthy as soon as it listens: it listens once its routes are loaded, or once it gave up waiting for them (see /metrics).
                 exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
                 exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
                 exchange.getResponseSender().send("{\"status\":\"ok\"}");

@@ -22,18 +22,22 @@ final class RequestHead {
 
     /** Writes the head into {@code out}; false (and {@code out} in an unknown state) when it does not fit. */
     static boolean write(HttpServerExchange exchange, ByteBuffer out) {
-        String target = exchange.getRequestURI();
-        if (exchange.isHostIncludedInRequestURI()) { // absolute form, http://host/path: the dyno gets the path
+        return write(out, exchange.getRequestMethod(), exchange.getRequestURI(), exchange.isHostIncludedInRequestURI(),
+                exchange.getQueryString(), exchange.getRequestHeaders(), exchange.getHostName(),
+                RequestLine.clientAddress(exchange), exchange.getRequestScheme(), exchange.getHostPort());
+    }
+
+    /** The same from the request's parts, as Undertow parsed them (and as the fuzz test makes them up). */
+    static boolean write(ByteBuffer out, HttpString method, String target, boolean absolute, String query, HeaderMap in,
+                         String host, String clientAddress, String scheme, int port) {
+        if (absolute) { // absolute form, http://host/path: the dyno gets the path
             int slash = target.indexOf('/', target.indexOf("//") + 2);
             target = slash < 0 ? "/" : target.substring(slash);
         }
-        String query = exchange.getQueryString();
-        HeaderMap in = exchange.getRequestHeaders();
-        String host = exchange.getHostName();
         HeaderValues connection = in.get(Headers.CONNECTION);
         List<String> namedByClient = connection == null ? List.of() : HopByHop.connectionTokens(connection);
         try {
-            put(out, exchange.getRequestMethod().toString());
+            put(out, method.toString());
             out.put((byte) ' ');
             put(out, target);
             if (query != null && !query.isEmpty()) {
@@ -52,13 +56,13 @@ final class RequestHead {
                     header(out, name, values.get(v));
                 }
             }
-            header(out, Headers.X_FORWARDED_FOR, RequestLine.clientAddress(exchange));
-            header(out, Headers.X_FORWARDED_PROTO, exchange.getRequestScheme());
+            header(out, Headers.X_FORWARDED_FOR, clientAddress);
+            header(out, Headers.X_FORWARDED_PROTO, scheme);
             if (host != null) {
                 header(out, Headers.X_FORWARDED_SERVER, host);
                 header(out, Headers.X_FORWARDED_HOST, host);
             }
-            header(out, Headers.X_FORWARDED_PORT, Integer.toString(exchange.getHostPort()));
+            header(out, Headers.X_FORWARDED_PORT, Integer.toString(port));
             out.put((byte) '\r').put((byte) '\n');
             return true;
         } catch (java.nio.BufferOverflowException e) {

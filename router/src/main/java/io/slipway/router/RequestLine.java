@@ -8,7 +8,8 @@ import java.net.InetSocketAddress;
  * The router's logfmt line for one request, worded as Heroku's router words it:
  * {@code at=info method=GET path="/" host=shop.localhost request_id=… fwd="127.0.0.1" dyno=web.1
  * connect=1ms service=12ms status=200 bytes=1234 protocol=http}; errors start
- * {@code at=error code=H12 desc="Request timeout"}.
+ * {@code at=error code=H12 desc="Request timeout"}. A request sent again after a dyno closed its
+ * connection without answering ends {@code retries=1 retried_from=web.1}.
  */
 final class RequestLine {
     private RequestLine() {}
@@ -39,6 +40,9 @@ final class RequestLine {
         b.append(" status=").append(exchange.getStatusCode());
         b.append(" bytes=").append(exchange.getResponseBytesSent());
         b.append(" protocol=").append(exchange.getRequestScheme());
+        if (f.retriedFrom != null) {
+            b.append(" retries=").append(f.retries).append(" retried_from=").append(f.retriedFrom.name());
+        }
         return b;
     }
 

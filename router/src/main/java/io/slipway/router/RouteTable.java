@@ -1,10 +1,12 @@
 package io.slipway.router;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The routes in memory: app name → {@link AppRoute}, custom host name → app. Readers (every
@@ -62,6 +64,16 @@ final class RouteTable {
 
     synchronized void replaceAll(Map<String, AppRoute> apps, Map<String, String> hosts) {
         snapshot = new Snapshot(Map.copyOf(apps), Map.copyOf(hosts));
+        notifyAll(); // a starting router waits for its first routes before it listens
+    }
+
+    /** Waits until the first load succeeded, for up to {@code timeout}; whether it has. */
+    synchronized boolean awaitLoaded(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (long left = timeout.toNanos(); snapshot == null && left > 0; left = deadline - System.nanoTime()) {
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return snapshot != null;
     }
 
     /** Replaces one app's route and host names; a null route means the app is gone. */

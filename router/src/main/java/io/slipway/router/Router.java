@@ -5,11 +5,17 @@ import io.undertow.UndertowOptions;
 import io.undertow.predicate.Predicates;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.proxy.ProxyHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.OptionMap;
 import org.xnio.Options;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
 
 /**
  * A running router: one Undertow listener in front of the handler chain, the route table kept in
@@ -34,10 +40,19 @@ public final class Router implements AutoCloseable {
     static final int WORKER_THREADS = 2;
     /** How long a stopping router lets requests in flight finish (the supervisor waits 20 s before SIGKILL). */
     static final Duration DRAIN = Duration.ofSeconds(10);
+    /**
+     * How long a starting router waits for its routes before it listens anyway (and answers 503
+     * routes_unavailable until they load): long enough for the controller to bring up the embedded
+     * PostgreSQL on a first start, short enough that health checks see a router that cannot read
+     * its database as up and saying why.
+     */
+    static final Duration ROUTES_WAIT = Duration.ofSeconds(30);
     /** Undertow's default for a heap of 128 MiB or more: 16 KiB direct buffers. */
     static final int BUFFER_BYTES = 16 * 1024;
 
     private final Undertow server;
+    /** The IO threads; the router's own (Undertow stops only a worker it created), so that they start while the routes load. */
+    private final XnioWorker worker;
     private final AppRouter apps;
     private final RouteSync sync;
     private final DynoPools pools;
@@ -45,6 +60,7 @@ public final class Router implements AutoCloseable {
 
     private Router(Undertow server, AppRouter apps, RouteSync sync, DynoPools pools, AsyncRequestLog ownLog) {
         this.server = server;
+        this.worker = server.getWorker();
         this.apps = apps;
         this.sync = sync;
         this.pools = pools;
@@ -60,16 +76,32 @@ public final class Router implements AutoCloseable {
 
     /** A router writing its request lines to {@code requestLog}. */
     public static Router start(RouterConfig config, RequestLog requestLog) {
-        return start(config, requestLog, null);
+        return start(config, requestLog, null, ROUTES_WAIT);
+    }
+
+    /** The same, waiting at most {@code routesWait} for routes before listening (tests of a database that is away). */
+    static Router start(RouterConfig config, RequestLog requestLog, Duration routesWait) {
+        return start(config, requestLog, null, routesWait);
     }
 
     private static Router start(RouterConfig config, RequestLog requestLog, AsyncRequestLog ownLog) {
+        return start(config, requestLog, ownLog, ROUTES_WAIT);
+    }
+
+    /**
+     * Routes first, then the listening socket: a router that accepted connections before it could
+     * route answered every request 503 for the 0.3-1.8 s its first load took (issue 13). Clients
+     * of a router that is not listening yet get a refused connection, which they and load
+     * balancers retry, rather than an error page.
+     */
+    private static Router start(RouterConfig config, RequestLog requestLog, AsyncRequestLog ownLog, Duration routesWait) {
         RouteTable routes = new RouteTable();
         DynoPools pools = new DynoPools(DynoPool.Tuning.DEFAULT);
         RouteSync[] syncRef = new RouteSync[1];
         Metrics metrics = new Metrics(routes, () -> syncRef[0] != null && syncRef[0].connected());
         RouteSync sync = new RouteSync(config.database(), routes, () -> pools.retainOnly(routes.backends()));
         syncRef[0] = sync;
+        sync.start(); // first: the database connect and first load overlap the server's own start below
 
         HttpHandler proxy = ProxyHandler.builder()
                 .setProxyClient(new DynoProxyClient(pools))
@@ -83,9 +115,10 @@ public final class Router implements AutoCloseable {
         HttpHandler chain = new RequestGuard(MAX_HEADER_BYTES,
                 new RouterHandler(config.domain(), new PlatformHandler(config.domain(), metrics), apps));
 
-        Undertow.Builder builder = Undertow.builder()
+        XnioWorker worker = createWorker(config.ioThreads());
+        Undertow server = Undertow.builder()
+                .setWorker(worker)
                 .addHttpListener(config.port(), config.bind())
-                .setWorkerThreads(WORKER_THREADS)
                 .setByteBufferPool(new ThreadLocalBufferPool(true, BUFFER_BYTES))
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, PARSER_LIMIT_BYTES)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, IDLE_CLIENT_MILLIS)
@@ -93,15 +126,49 @@ public final class Router implements AutoCloseable {
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
                 .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 .setSocketOption(Options.BACKLOG, 1024)
-                .setHandler(chain);
-        builder.setIoThreads(config.ioThreads());
-        Undertow server = builder.build();
+                .setHandler(chain)
+                .build();
+        if (!awaitRoutes(routes, routesWait)) {
+            log.warn("routes: none read after {} s; listening anyway, answering 503 routes_unavailable until the database answers",
+                    routesWait.toSeconds());
+        }
         server.start();
-        sync.start();
         Router router = new Router(server, apps, sync, pools, ownLog);
-        log.info("router listening on http://{}:{} for *.{} (dyno timeout {} ms, {} IO threads); routes from {}",
-                config.bind(), router.port(), config.domain(), config.timeout().toMillis(), config.ioThreads(), config.database().describe());
+        log.info("router listening on http://{}:{} for *.{} (dyno timeout {} ms, {} IO threads); routes from {}; ready {} ms after the JVM started",
+                config.bind(), router.port(), config.domain(), config.timeout().toMillis(), config.ioThreads(), config.database().describe(),
+                sinceJvmStart());
         return router;
+    }
+
+    /** The worker Undertow would create in start(), with the same options, made before the routes are in. */
+    private static XnioWorker createWorker(int ioThreads) {
+        try {
+            return Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
+                    .set(Options.WORKER_IO_THREADS, ioThreads)
+                    .set(Options.CONNECTION_HIGH_WATER, 1_000_000)
+                    .set(Options.CONNECTION_LOW_WATER, 1_000_000)
+                    .set(Options.WORKER_TASK_CORE_THREADS, WORKER_THREADS)
+                    .set(Options.WORKER_TASK_MAX_THREADS, WORKER_THREADS)
+                    .set(Options.TCP_NODELAY, true)
+                    .set(Options.CORK, true)
+                    .getMap());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the router's IO threads: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean awaitRoutes(RouteTable routes, Duration wait) {
+        try {
+            return routes.awaitLoaded(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return routes.loaded();
+        }
+    }
+
+    private static long sinceJvmStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(t -> Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
     }
 
     public int port() {
@@ -121,6 +188,12 @@ public final class Router implements AutoCloseable {
             log.warn("router stopping with {} requests still in flight after {} s", left, DRAIN.toSeconds());
         }
         server.stop();
+        worker.shutdown();
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         sync.close();
         pools.close();
         if (ownLog != null) {

@@ -56,13 +56,15 @@ class DatabaseOutageTest {
     }
 
     @Test
-    void aRouterStartedBeforeItsDatabaseAnswers503UntilItCanReadRoutes() {
+    void aRouterWhoseDatabaseStaysAwayListensAfterItsWaitAndAnswers503UntilItCanReadRoutes() {
         StandInDyno web = p.dyno("web.1");
         p.createApp("early");
         p.addWebDyno("early", 1, web.port());
         try (TcpRelay db = relayToDatabase()) {
             db.cut();
-            Router router = p.startRouter(urlThrough(db), RouterConfig.DEFAULT_TIMEOUT, RequestLog.NONE);
+            long begin = System.nanoTime();
+            Router router = p.startRouter(urlThrough(db), RouterConfig.DEFAULT_TIMEOUT, RequestLog.NONE, Duration.ofMillis(800));
+            assertThat(Duration.ofNanos(System.nanoTime() - begin)).as("time before it listened").isGreaterThanOrEqualTo(Duration.ofMillis(800));
 
             assertThat(get(router, "localhost", "/healthz").statusCode()).isEqualTo(200);
             HttpResponse<String> r = get(router, "early.localhost", "/");

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 class RefusedRequestsTest {
     static RoutedPlatform p;
     static StandInDyno web;
+    /** A dyno that records every request head byte for byte, so nothing a library would drop goes unseen. */
+    static ScriptedDyno raw;
 
     @BeforeAll
     static void start() {
@@ -19,7 +21,11 @@ class RefusedRequestsTest {
         web = p.dyno("web.1");
         p.createApp("guarded");
         p.addWebDyno("guarded", 1, web.port());
-        await().atMost(Duration.ofSeconds(5)).until(() -> p.get("guarded.localhost", "/").statusCode() == 200);
+        raw = p.scriptedDyno().on("/", ScriptedDyno.Answer.keep("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        p.createApp("recorded");
+        p.addWebDyno("recorded", 1, raw.port());
+        await().atMost(Duration.ofSeconds(5)).until(() -> p.get("guarded.localhost", "/").statusCode() == 200
+                && p.get("recorded.localhost", "/").statusCode() == 200);
     }
 
     @AfterAll
@@ -94,6 +100,42 @@ class RefusedRequestsTest {
                 + "GET / HTTP/1.1\r\nHost: guarded.localhost\r\n\r\n");
         assertThat(answer).containsIgnoringCase("Connection: close");
         assertThat(answer.split("HTTP/1.1 ", -1)).hasSize(2); // one answer only
+    }
+
+    @Test
+    void whitespaceBetweenAHeaderNameAndItsColonIsA400AndNeverReachesTheDyno() {
+        int before = raw.requests.size();
+        for (String line : new String[] {"X-Note : x", "X-Note\t: x", "X-Note :", "Transfer-Encoding : chunked"}) {
+            assertThat(send("GET / HTTP/1.1\r\nHost: recorded.localhost\r\n" + line + "\r\n\r\n")).as(line).startsWith("HTTP/1.1 400");
+        }
+        assertThat(send("GET / HTTP/1.1\r\nHost: recorded.localhost\r\nX-Note : x\r\n\r\n")).contains("header name holds");
+        assertThat(raw.requests).hasSize(before);
+    }
+
+    @Test
+    void aValueThatMerelyStartsWithAColonIsPassedOn() {
+        String answer = send("GET / HTTP/1.1\r\nHost: recorded.localhost\r\nX-Real-Ip: ::1\r\nConnection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 200");
+        assertThat(raw.last().head()).contains("\r\nX-Real-Ip: ::1\r\n");
+    }
+
+    @Test
+    void aControlCharacterInAHeaderValueIsA400AndNeverReachesTheDyno() {
+        int before = raw.requests.size();
+        for (String value : new String[] {"a\u0000b", "\u0000", "a\u0001b", "esc\u001b[31m", "del\u007f", "a\u000bb"}) {
+            String answer = send("GET / HTTP/1.1\r\nHost: recorded.localhost\r\nX-Note: " + value + "\r\n\r\n");
+            assertThat(answer).as("value %s", value.chars().mapToObj(c -> String.format("%02x", c)).toList())
+                    .startsWith("HTTP/1.1 400").contains("control character");
+        }
+        assertThat(raw.requests).hasSize(before);
+    }
+
+    @Test
+    void aTabAndTextBeyondAsciiInAHeaderValueArePassedOn() {
+        String answer = send("GET / HTTP/1.1\r\nHost: recorded.localhost\r\nX-Note: a\tb caf\u00e9\r\nConnection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 200");
+        // (Undertow's parser hands the tab on as a space, as RFC 9110 lets a recipient do.)
+        assertThat(raw.last().head()).containsPattern("\r\nX-Note: a[\t ]b caf\u00e9\r\n");
     }
 
     private static String send(String raw) {

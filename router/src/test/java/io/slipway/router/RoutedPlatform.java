@@ -56,7 +56,12 @@ final class RoutedPlatform implements AutoCloseable {
 
     /** Another router process-alike on the same database (routers are stateless; several may serve). */
     Router startRouter(String databaseUrl, Duration timeout, RequestLog requestLog) {
-        Router r = Router.start(new RouterConfig("127.0.0.1", 0, "localhost", RouteDatabase.ofUrl(databaseUrl), timeout), requestLog);
+        return startRouter(databaseUrl, timeout, requestLog, Router.ROUTES_WAIT);
+    }
+
+    /** The same, listening after at most {@code routesWait} even without routes. */
+    Router startRouter(String databaseUrl, Duration timeout, RequestLog requestLog, Duration routesWait) {
+        Router r = Router.start(new RouterConfig("127.0.0.1", 0, "localhost", RouteDatabase.ofUrl(databaseUrl), timeout), requestLog, routesWait);
         extras.add(r);
         return r;
     }

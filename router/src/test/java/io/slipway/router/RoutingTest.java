@@ -120,6 +120,35 @@ class RoutingTest {
     }
 
     @Test
+    void anAbsoluteFormRequestIsRoutedByTheHostInItsUrlAndReachesTheDynoInOriginForm() {
+        ScriptedDyno.Answer ok = ScriptedDyno.Answer.keep("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nother");
+        ScriptedDyno other = p.scriptedDyno().on("/path", ok).on("/path?q=1", ok);
+        p.createApp("absolute");
+        p.addWebDyno("absolute", 1, other.port());
+        StandInDyno named = appWithOneDyno("hostnamed");
+        await().atMost(Duration.ofSeconds(5)).until(() -> p.get("absolute.localhost", "/path").statusCode() == 200);
+        int before = named.requests();
+
+        // RFC 9112, 3.2.2: the URL's host decides, whatever the Host header says.
+        String answer = RawHttp.exchange(p.router.port(),
+                "GET http://absolute.localhost:8080/path?q=1 HTTP/1.1\r\nHost: hostnamed.localhost\r\nConnection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 200").endsWith("other");
+        assertThat(named.requests()).isEqualTo(before);
+        String head = other.last().head();
+        assertThat(head).startsWith("GET /path?q=1 HTTP/1.1\r\n");
+        assertThat(head).containsIgnoringCase("\r\nHost: absolute.localhost:8080\r\n").doesNotContain("hostnamed");
+    }
+
+    @Test
+    void anAbsoluteFormRequestWithoutAUsableHostIsA400() {
+        appWithOneDyno("userinfo");
+        assertThat(RawHttp.exchange(p.router.port(), "GET http://user@userinfo.localhost/ HTTP/1.1\r\nHost: userinfo.localhost\r\n\r\n"))
+                .startsWith("HTTP/1.1 400");
+        assertThat(RawHttp.exchange(p.router.port(), "GET http://bad_host!/ HTTP/1.1\r\nHost: userinfo.localhost\r\n\r\n"))
+                .startsWith("HTTP/1.1 400");
+    }
+
+    @Test
     void anUnknownAppIsA404Page() {
         HttpResponse<String> r = p.get("nosuch.localhost", "/");
         assertThat(r.statusCode()).isEqualTo(404);
@@ -327,6 +356,11 @@ class RoutingTest {
     // ---- helpers ---------------------------------------------------------------------------------
 
     static int routable(String app) {
+        return routable(p, app);
+    }
+
+    /** The routable dynos the router counts for {@code app}, from its /metrics. */
+    static int routable(RoutedPlatform p, String app) {
         String metrics = p.get("localhost", "/metrics").body();
         var m = java.util.regex.Pattern.compile("slipway_router_routable_dynos\\{app=\"" + app + "\"} (\\d+)").matcher(metrics);
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
