@@ -16,6 +16,8 @@ create table addons (
     state       text not null check (state in ('creating', 'ready', 'failed')),
     failure     text,
     progress    text,
+    -- The attachment name it takes on its own app once it is ready (DATABASE, POSTGRES_2, or the --as given).
+    attach_as   text not null,
     -- The generated credentials (128 bits of randomness in the password): the URL is built from them.
     username    text not null,
     password    text not null,

@@ -1,6 +1,7 @@
 package io.slipway.controller;
 
 import io.slipway.api.AppInfo;
+import io.slipway.controller.addons.Addons;
 import io.slipway.controller.app.App;
 import io.slipway.controller.app.AppRoutes;
 import io.slipway.controller.app.AppService;
@@ -161,6 +162,9 @@ public final class Controller implements AutoCloseable {
             apps.onDestroy(app -> appLogs.remove(app.name().value()));
             apps.onDestroy(app -> builder.forgetApp(app.name().value()));
             configVars.afterChange(releaseMade);
+            // Add-ons (factor IV): destroying an app destroys its add-ons, once its dynos are stopped.
+            Addons addons = Addons.wire(db, apps, configVars, docker, platform.shortId(), config.buildpacksDir());
+            apps.onDestroy(addons.service()::appDestroyed);
             GitRepositories repos = new GitRepositories(config.home().resolve("git"));
             apps.onDestroy(app -> repos.delete(app.name()));
 
@@ -179,6 +183,7 @@ public final class Controller implements AutoCloseable {
             new ScheduleRoutes(apps, schedules).register(routes);
             new DomainRoutes(apps, new DomainService(db, config.domain())).register(routes);
             logging.register(routes, apps);
+            addons.register(routes);
 
             ApiServer api = ApiServer.start(config.bind(), config.apiPort(), tokens, Set.of(HealthRoutes.PATH), routes);
             log.info("controller {} listening on http://{}:{} (state: {}) in {} ms", BuildInfo.version(),
@@ -186,6 +191,7 @@ public final class Controller implements AutoCloseable {
             dynos.start();
             phase.start();
             schedules.start();
+            startAddons(addons);
             return new Controller(db, api, docker, builder, stacks, dynos, phase, platform, logging, schedules);
         } catch (RuntimeException e) {
             if (logging != null) {
@@ -193,6 +199,15 @@ public final class Controller implements AutoCloseable {
             }
             db.close();
             throw e;
+        }
+    }
+
+    /** Adopts the add-ons' servers; a Docker engine that cannot be reached only delays that, as for builds. */
+    private static void startAddons(Addons addons) {
+        try {
+            addons.service().start();
+        } catch (RuntimeException e) {
+            log.warn("add-ons not adopted: {}", e.getMessage());
         }
     }
 

@@ -22,6 +22,8 @@ public final class Labels {
     public static final String GENERATION = "io.slipway.generation";
     /** A one-off dyno's name ({@code run.3}). */
     public static final String DYNO = "io.slipway.dyno";
+    /** An add-on container's or volume's add-on name ({@code postgres-shop-1}). */
+    public static final String ADDON = "io.slipway.addon";
 
     public static final String ROLE_DYNO = "dyno";
     public static final String ROLE_RUN = "run";
@@ -32,6 +34,10 @@ public final class Labels {
     public static final String ROLE_STACK = "stack";
     /** The Procfile {@code release:} command of one release. */
     public static final String ROLE_RELEASE = "release";
+    /** An add-on's server container and its data volume (PostgreSQL, Redis). */
+    public static final String ROLE_ADDON = "addon";
+    /** An add-on service's image, built from {@code buildpacks/services/}. */
+    public static final String ROLE_SERVICE = "service";
 
     private Labels() {}
 }
