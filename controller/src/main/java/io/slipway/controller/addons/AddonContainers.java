@@ -117,16 +117,21 @@ final class AddonContainers {
         }
     }
 
-    /** Joins another app's network, so its dynos reach the add-on by name. */
-    void connect(Addon addon, String network) {
+    /** Joins another app's network, so its dynos reach the add-on by name; false when it was there already. */
+    boolean connect(Addon addon, String network) {
+        if (connectedTo(addon, network)) {
+            return false;
+        }
         try {
             docker.client().connectToNetworkCmd().withContainerId(containerName(addon)).withNetworkId(network).exec();
-        } catch (ConflictException | com.github.dockerjava.api.exception.InternalServerErrorException already) {
-            // already connected ("endpoint with name … already exists in network")
+        } catch (com.github.dockerjava.api.exception.DockerException e) {
+            // "endpoint … already exists in network": connected meanwhile
             if (!connectedTo(addon, network)) {
-                throw already;
+                throw e;
             }
+            return false;
         }
+        return true;
     }
 
     void disconnect(Addon addon, String network) {

@@ -137,14 +137,22 @@ final class AddonProvisioner {
      * its dynos restarted with the URL reach the server.
      */
     Optional<Release> attach(Addon addon, App target, String name, String by) {
-        if (!target.id().equals(addon.appId())) {
-            containers.connect(addon, AppNetwork.ensure(containers.docker(), containers.platform(), target.name().value()));
-        }
+        String network = AppNetwork.ensure(containers.docker(), containers.platform(), target.name().value());
+        boolean joined = !target.id().equals(addon.appId()) && containers.connect(addon, network);
         String url = addon.kind().url(addon, containers.containerName(addon));
-        ConfigService.Change change = config.change(target, Map.of(Attachments.configVar(name), url), by, (c, before) -> {
-            Attachments.checkFree(target.name().value(), name, before, AddonService.attachedBy(store.attachmentsOn(c, target.id())));
-            store.attach(c, addon.id(), target.id(), name);
-        });
+        ConfigService.Change change;
+        try {
+            change = config.change(target, Map.of(Attachments.configVar(name), url), by, (c, before) -> {
+                Attachments.checkFree(target.name().value(), name, before,
+                        AddonService.attachedBy(store.attachmentsOn(c, target.id())));
+                store.attach(c, addon.id(), target.id(), name);
+            });
+        } catch (RuntimeException refused) {
+            if (joined) {
+                containers.disconnect(addon, network); // the app gets no URL, so no way in either
+            }
+            throw refused;
+        }
         change.release().ifPresent(r -> store.release(target.id(), name, r.name()));
         log.info("app={} addon={} attached as {}{}", target.name(), addon.name(), name,
                 change.release().map(r -> " release=" + r.name()).orElse(""));
