@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
 final class AddonCommands {
     /** How long addons:create waits for a new add-on (a first one builds its service's image: minutes). */
     static final Duration CREATE_WAIT = Duration.ofMinutes(15);
-    static final long POLL_MS = 250;
+    static final long POLL_MS = 100;
     /** A wait longer than this shows what the platform is doing. */
     static final long QUIET_MS = 2000;
 
