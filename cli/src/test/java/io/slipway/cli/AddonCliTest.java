@@ -56,6 +56,17 @@ class AddonCliTest extends AgainstPlatform {
     }
 
     @Test
+    void anInteractivePsqlGetsATerminalAndEndsWithQuit() {
+        slipway.ok("addons:create", "postgres", "-a", "shop");
+        FakeTty tty = new FakeTty(100, 30);
+        SlipwayCli.Result r = slipway.onTerminal(tty).typing("select 6 * 7 as answer;\n\\q\n").run("pg:psql", "-a", "shop");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("shop=#").contains(" answer ").contains("42");
+        assertThat(r.err()).isEqualTo("Connecting to DATABASE on shop... up, postgres-shop-1\n");
+        assertThat(tty.events()).containsExactly("raw", "restored");
+    }
+
+    @Test
     void pgVerbsOnAnAppWithoutPostgresSaySoAndHowToGetOne() {
         SlipwayCli.Result psql = slipway.run("pg:psql", "-a", "shop", "-c", "select 1");
         assertThat(psql.exitCode()).isEqualTo(1);

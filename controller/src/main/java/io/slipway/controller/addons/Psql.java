@@ -131,6 +131,11 @@ public final class Psql {
             }
 
             @Override
+            public boolean passesEndOfInput() {
+                return !tty;
+            }
+
+            @Override
             public RawAttach attach() throws IOException {
                 attach = RawAttach.startExec(docker.host(), exec, tty);
                 return attach;

@@ -99,7 +99,8 @@ public final class AttachSession {
                     }
                 }
                 case STDIN_EOF -> {
-                    if (a != null) {
+                    Attached r = running;
+                    if (a != null && (r == null || r.passesEndOfInput())) {
                         a.closeStdin();
                     }
                 }

@@ -23,6 +23,15 @@ public interface Attached {
     /** Waits for its end; its exit code. */
     int awaitExit();
 
+    /**
+     * Whether the end of the client's input is passed on (a half-close). The engine drops an exec's
+     * output at once when its TTY's input is closed, and a terminal's user ends a session with a
+     * key anyway (Ctrl-D, \\q), so a TTY exec keeps its input open.
+     */
+    default boolean passesEndOfInput() {
+        return true;
+    }
+
     /** The client's terminal changed size. */
     void resize(int columns, int lines);
 
