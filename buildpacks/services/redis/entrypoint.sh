@@ -12,6 +12,8 @@ requirepass $REDIS_PASSWORD
 dir /data
 appendonly yes
 appendfsync everysec
+# Below the container's 256 MB limit: a full Redis refuses writes (noeviction) instead of being killed.
+maxmemory 200mb
 maxmemory-policy noeviction
 daemonize no
 logfile ""

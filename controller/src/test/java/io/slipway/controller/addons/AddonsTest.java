@@ -158,15 +158,7 @@ class AddonsTest {
         String url = config("reach").get("DATABASE_URL");
         String image = docker.client().inspectContainerCmd(container("postgres-reach-1")).exec().getConfig().getImage();
         // A client container on the app's network, as a dyno will be: psql by URL, over the network, with the password.
-        var client = docker.client().createContainerCmd(image).withEntrypoint("psql", url, "-XAtc", "select 40 + 2")
-                .withLabels(Map.of(Labels.PLATFORM, platform.platformId()))
-                .withHostConfig(com.github.dockerjava.api.model.HostConfig.newHostConfig()
-                        .withNetworkMode("slipway-" + platform.platformId() + "-reach")).exec();
-        docker.client().startContainerCmd(client.getId()).exec();
-        int exit = docker.client().waitContainerCmd(client.getId()).start().awaitStatusCode(30, java.util.concurrent.TimeUnit.SECONDS);
-        List<String> out = io.slipway.controller.dyno.DockerDynoRuntime.lastLines(docker, client.getId(), 5);
-        docker.removeContainer(client.getId());
-        assertThat(exit).as(out.toString()).isZero();
+        List<String> out = onAppNetwork("reach", image, "psql", url, "-XAtc", "select 40 + 2");
         assertThat(out).containsExactly("42");
     }
 
@@ -202,13 +194,42 @@ class AddonsTest {
     }
 
     @Test
-    void redisGetsRedisUrlAndAnswers() {
+    void redisGetsRedisUrlAndCountsForAClientOnTheAppsNetworkWithThePassword() throws Exception {
         app("cache");
         JsonNode addon = create("cache", "{\"service\":\"redis\"}");
         assertThat(addon.get("name").asText()).isEqualTo("redis-cache-1");
         assertThat(config("cache").get("REDIS_URL")).matches("redis://:[0-9a-f]{32}@" + container("redis-cache-1") + ":6379");
         var c = docker.client().inspectContainerCmd(container("redis-cache-1")).exec();
         assertThat(c.getConfig().getUser()).isEqualTo("redis");
+        String url = config("cache").get("REDIS_URL");
+        // As an app's client library reads the URL (redis-cli 7.0 would send an empty user name), on the run stack.
+        String runStack = new io.slipway.controller.build.StackImages(docker,
+                Path.of("..", "buildpacks", "stack").toAbsolutePath().normalize()).ensure(line -> { }).run();
+        String client = """
+                import socket, sys, urllib.parse as u
+                p = u.urlparse(sys.argv[1]); s = socket.create_connection((p.hostname, p.port), 5)
+                def cmd(*a):
+                    s.sendall(('*%d\\r\\n' % len(a) + ''.join('$%d\\r\\n%s\\r\\n' % (len(x), x) for x in a)).encode())
+                    return s.recv(200).decode().strip()
+                print(cmd('AUTH', p.password or ''), cmd('INCR', 'visits'))
+                """;
+        assertThat(onAppNetwork("cache", runStack, "python3", "-c", client, url)).containsExactly("+OK :1");
+        assertThat(onAppNetwork("cache", runStack, "python3", "-c", client, url)).containsExactly("+OK :2");
+        assertThat(onAppNetwork("cache", runStack, "python3", "-c", client, url.replaceFirst(":[0-9a-f]{32}@", ":wrong@")))
+                .singleElement().asString().startsWith("-WRONGPASS");
+    }
+
+    /** Runs a client container on the app's network, as a dyno of the app will be; its output lines. */
+    static List<String> onAppNetwork(String app, String image, String... command) throws Exception {
+        var client = docker.client().createContainerCmd(image).withEntrypoint(command)
+                .withLabels(Map.of(Labels.PLATFORM, platform.platformId()))
+                .withHostConfig(com.github.dockerjava.api.model.HostConfig.newHostConfig()
+                        .withNetworkMode("slipway-" + platform.platformId() + "-" + app)).exec();
+        docker.client().startContainerCmd(client.getId()).exec();
+        docker.client().waitContainerCmd(client.getId()).start().awaitStatusCode(30, java.util.concurrent.TimeUnit.SECONDS);
+        List<String> out = io.slipway.controller.dyno.DockerDynoRuntime.lastLines(docker, client.getId(), 5);
+        docker.removeContainer(client.getId());
+        return out;
     }
 
     @Test
