@@ -36,8 +36,8 @@ final class AttachedRun {
     static final long PING_EVERY_MS = 3000;
 
     private final Invocation inv;
-    private final String app;
-    private final String shownCommand;
+    private final String path;
+    private final String action;
     private final Optional<Tty> tty;
     private final RawMode.Hooks hooks;
 
@@ -52,10 +52,15 @@ final class AttachedRun {
     /** Guarded by {@link #lock}. */
     private RawMode raw;
 
-    AttachedRun(Invocation inv, String app, String shownCommand, RawMode.Hooks hooks) {
+    /**
+     * An attached session on {@code path}: {@code /apps/shop/run}, or another WebSocket of the same
+     * protocol ({@code pg:psql} on {@code /apps/shop/psql}); {@code action} is said while it starts
+     * ("Running bash on shop").
+     */
+    AttachedRun(Invocation inv, String path, String action, RawMode.Hooks hooks) {
         this.inv = inv;
-        this.app = app;
-        this.shownCommand = shownCommand;
+        this.path = path;
+        this.action = action;
         this.tty = inv.ctx().tty();
         this.hooks = hooks;
     }
@@ -77,10 +82,10 @@ final class AttachedRun {
      * @throws CliException when the run is refused or the connection is lost
      */
     int run(ObjectNode request) {
-        inv.err().print("Running " + shownCommand + " on " + app + "... ");
+        inv.err().print(action + "... ");
         inv.err().flush();
         try {
-            socket = inv.api().openWebSocket(Invocation.appPath(app, "run"), new Listener());
+            socket = inv.api().openWebSocket(path, new Listener());
         } catch (RuntimeException e) {
             inv.err().print("!\n");
             inv.err().flush();

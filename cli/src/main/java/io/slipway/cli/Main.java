@@ -77,6 +77,14 @@ public final class Main {
         cli.addSubcommand(new DomainCommands.ListDomains(inv));
         cli.addSubcommand(new DomainCommands.Add(inv));
         cli.addSubcommand(new DomainCommands.Remove(inv));
+        cli.addSubcommand(new AddonCommands.ListAddons(inv));
+        cli.addSubcommand(new AddonCommands.Create(inv));
+        cli.addSubcommand(new AddonCommands.Info(inv));
+        cli.addSubcommand(new AddonCommands.Attach(inv));
+        cli.addSubcommand(new AddonCommands.Detach(inv));
+        cli.addSubcommand(new AddonCommands.Destroy(inv));
+        cli.addSubcommand(new PgCommands.Psql(inv));
+        cli.addSubcommand(new PgCommands.Info(inv));
         cli.addSubcommand(new RunCommand(inv));
         cli.addSubcommand(new LogsCommand(inv));
         cli.addSubcommand(new ScheduleCommands.ListSchedules(inv));

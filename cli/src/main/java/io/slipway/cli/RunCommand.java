@@ -83,7 +83,8 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int attached(String app, String command, String shown, Map<String, String> vars) {
-        AttachedRun run = new AttachedRun(inv, app, shown, RawMode.Hooks.RUNTIME);
+        AttachedRun run = new AttachedRun(inv, Invocation.appPath(app, "run"), "Running " + shown + " on " + app,
+                RawMode.Hooks.RUNTIME);
         Optional<Tty.Size> terminal = run.size();
         return run.run(Json.mapper().valueToTree(new RunRequest(command, true, run.withTty(),
                 terminal.map(Tty.Size::columns).orElse(null), terminal.map(Tty.Size::lines).orElse(null), vars,

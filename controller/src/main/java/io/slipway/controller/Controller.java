@@ -1,6 +1,7 @@
 package io.slipway.controller;
 
 import io.slipway.api.AppInfo;
+import io.slipway.controller.addons.Addons;
 import io.slipway.controller.app.App;
 import io.slipway.controller.app.AppRoutes;
 import io.slipway.controller.app.AppService;
@@ -183,6 +184,9 @@ public final class Controller implements AutoCloseable {
             apps.onDestroy(app -> builder.forgetApp(app.name().value()));
             apps.onDestroy(app -> networks.removeApp(app.name().value())); // once no container of the app is left
             configVars.afterChange(releaseMade);
+            // Add-ons (factor IV): destroying an app destroys its add-ons, once its dynos are stopped.
+            Addons addons = Addons.wire(db, apps, configVars, docker, platform.shortId(), networks, config.buildpacksDir());
+            apps.onDestroy(addons.service()::appDestroyed);
             GitRepositories repos = new GitRepositories(config.home().resolve("git"));
             apps.onDestroy(app -> repos.delete(app.name()));
 
@@ -201,6 +205,7 @@ public final class Controller implements AutoCloseable {
             new ScheduleRoutes(apps, schedules).register(routes);
             new DomainRoutes(apps, new DomainService(db, config.domain())).register(routes);
             logging.register(routes, apps);
+            addons.register(routes);
 
             ApiServer api = ApiServer.start(config.bind(), config.apiPort(), config.apiTimeouts(), tokens,
                     Set.of(HealthRoutes.PATH), routes);
@@ -209,6 +214,7 @@ public final class Controller implements AutoCloseable {
             dynos.start();
             phase.start();
             schedules.start();
+            startAddons(addons);
             return new Controller(db, supervisor, api, docker, builder, stacks, dynos, phase, platform, logging, schedules);
         } catch (RuntimeException e) {
             if (supervisor != null) {
@@ -219,6 +225,15 @@ public final class Controller implements AutoCloseable {
             }
             db.close();
             throw e;
+        }
+    }
+
+    /** Adopts the add-ons' servers; a Docker engine that cannot be reached only delays that, as for builds. */
+    private static void startAddons(Addons addons) {
+        try {
+            addons.service().start();
+        } catch (RuntimeException e) {
+            log.warn("add-ons not adopted: {}", e.getMessage());
         }
     }
 

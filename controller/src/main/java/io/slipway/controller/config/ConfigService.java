@@ -7,6 +7,7 @@ import io.slipway.controller.db.Database;
 import io.slipway.controller.http.ApiException;
 import io.slipway.controller.http.StorableText;
 import io.slipway.controller.logs.LogSink;
+import io.slipway.controller.release.Release;
 import io.slipway.controller.release.ReleaseService;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -66,15 +68,34 @@ public final class ConfigService {
      * An invalid key or value rejects the whole patch and changes nothing.
      */
     public SortedMap<String, String> patch(App app, Map<String, String> patch, String by) {
+        return change(app, patch, by, (c, before) -> { }).vars();
+    }
+
+    /** What a change left: the vars after it and the release it cut (none before the app's first build). */
+    public record Change(SortedMap<String, String> vars, Optional<Release> release) {}
+
+    /**
+     * Work that must hold, or be done, in the same transaction as a change, with the app locked and
+     * its vars as they were before (an add-on refuses a var that is already set, and records its
+     * attachment). An exception from it rejects the whole change.
+     */
+    @FunctionalInterface
+    public interface Guard {
+        void check(Connection c, SortedMap<String, String> before) throws SQLException;
+    }
+
+    /** As {@link #patch}, with a {@link Guard} run first, answering which release the change cut. */
+    public Change change(App app, Map<String, String> patch, String by, Guard guard) {
         patch.forEach((key, value) -> {
             new ConfigKey(key);
             if (value != null) {
                 validateValue(key, value);
             }
         });
-        SortedMap<String, String> result = db.inTransaction(c -> {
+        Change result = db.inTransaction(c -> {
             lockApp(c, app);
             SortedMap<String, String> before = read(c, app);
+            guard.check(c, before);
             SortedMap<String, String> after = new TreeMap<>(before);
             List<String> set = new ArrayList<>();
             List<String> unset = new ArrayList<>();
@@ -88,7 +109,7 @@ public final class ConfigService {
                 }
             }
             if (set.isEmpty() && unset.isEmpty()) {
-                return after;
+                return new Change(after, Optional.empty());
             }
             if (environmentBytes(after) > environmentBytes(before)) { // a change that shrinks an oversized config is let through
                 requireTotalWithinLimit("the config vars of " + app.name() + " would", after);
@@ -98,8 +119,7 @@ public final class ConfigService {
             record(c, app, description, after, by);
             log.info("app={} {} by {}", app.name(), description, by);
             events.event(app.name().value(), "api", description + " by " + by);
-            releases.onConfigChange(c, app, after, description, by);
-            return after;
+            return new Change(after, releases.onConfigChange(c, app, after, description, by));
         });
         afterChange.run();
         return result;

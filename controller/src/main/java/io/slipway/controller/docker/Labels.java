@@ -27,6 +27,8 @@ public final class Labels {
      * that ran as root, which a build that starts as the build user could not write into.
      */
     public static final String CACHE_OWNER = "io.slipway.cache-owner";
+    /** An add-on container's or volume's add-on name ({@code postgres-shop-1}). */
+    public static final String ADDON = "io.slipway.addon";
 
     public static final String ROLE_DYNO = "dyno";
     public static final String ROLE_RUN = "run";
@@ -41,6 +43,10 @@ public final class Labels {
     public static final String ROLE_APP_NETWORK = "app-network";
     /** The network build containers join: outbound access, nothing of the platform's. */
     public static final String ROLE_BUILD_NETWORK = "build-network";
+    /** An add-on's server container and its data volume (PostgreSQL, Redis). */
+    public static final String ROLE_ADDON = "addon";
+    /** An add-on service's image, built from {@code buildpacks/services/}. */
+    public static final String ROLE_SERVICE = "service";
 
     private Labels() {}
 }

@@ -71,10 +71,23 @@ public final class Networks {
                 Map.of(Labels.PLATFORM, platform, Labels.ROLE, Labels.ROLE_BUILD_NETWORK));
     }
 
-    /** Removes an app's network (apps:destroy, after its containers are gone); nothing when it has none. */
+    /**
+     * Removes an app's network (apps:destroy, after its containers are gone); nothing when it has
+     * none. Add-ons of other apps attached to this one leave it first.
+     */
     public void removeApp(String app) {
         String name = appNetwork(platform, app);
         try {
+            var network = docker.client().inspectNetworkCmd().withNetworkId(name).exec();
+            if (network.getContainers() != null) {
+                for (String container : network.getContainers().keySet()) {
+                    var labels = docker.client().inspectContainerCmd(container).exec().getConfig().getLabels();
+                    if (labels != null && Labels.ROLE_ADDON.equals(labels.get(Labels.ROLE))) {
+                        docker.client().disconnectFromNetworkCmd().withContainerId(container).withNetworkId(name)
+                                .withForce(true).exec();
+                    }
+                }
+            }
             docker.client().removeNetworkCmd(name).exec();
             log.info("app={} network {} removed", app, name);
         } catch (NotFoundException never) {

@@ -42,6 +42,23 @@ public final class RawAttach implements Closeable {
 
     /** Attaches stdin, stdout and stderr of a created (not yet started) container. */
     public static RawAttach open(URI dockerHost, String containerId, boolean tty) throws IOException {
+        return connect(dockerHost, tty, "POST /containers/" + containerId
+                + "/attach?stream=1&stdin=1&stdout=1&stderr=1 HTTP/1.1\r\n"
+                + "Host: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n");
+    }
+
+    /**
+     * Starts a created exec ({@code docker exec}, made with stdin, stdout and stderr attached) and
+     * holds its streams, the same way: {@code pg:psql} runs through this.
+     */
+    public static RawAttach startExec(URI dockerHost, String execId, boolean tty) throws IOException {
+        String body = "{\"Detach\":false,\"Tty\":" + tty + "}";
+        return connect(dockerHost, tty, "POST /exec/" + execId + "/start HTTP/1.1\r\n"
+                + "Host: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body);
+    }
+
+    private static RawAttach connect(URI dockerHost, boolean tty, String request) throws IOException {
         SocketChannel channel = switch (dockerHost.getScheme()) {
             case "unix" -> {
                 SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -53,7 +70,7 @@ public final class RawAttach implements Closeable {
         };
         RawAttach attach = new RawAttach(channel, tty);
         try {
-            attach.handshake(containerId);
+            attach.handshake(request);
         } catch (IOException e) {
             attach.close();
             throw e;
@@ -61,9 +78,7 @@ public final class RawAttach implements Closeable {
         return attach;
     }
 
-    private void handshake(String containerId) throws IOException {
-        String request = "POST /containers/" + containerId + "/attach?stream=1&stdin=1&stdout=1&stderr=1 HTTP/1.1\r\n"
-                + "Host: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n";
+    private void handshake(String request) throws IOException {
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         out.flush();
         ByteArrayOutputStream head = new ByteArrayOutputStream();

@@ -2,11 +2,11 @@ package io.slipway.controller.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.slipway.api.Json;
-import io.slipway.api.RunRequest;
-import io.slipway.controller.app.App;
-import io.slipway.controller.docker.DockerEngine;
 import io.slipway.controller.docker.RawAttach;
 import io.slipway.controller.http.ApiException;
+import io.undertow.websockets.core.AbstractReceiveListener;
+import io.undertow.websockets.core.BufferedBinaryMessage;
+import io.undertow.websockets.core.BufferedTextMessage;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import java.io.IOException;
@@ -18,12 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One attached {@code slipway run} over a WebSocket. The client's first text message is the
- * {@link RunRequest}; then binary frames carry a channel byte: from the client 0 = stdin,
- * 4 = resize ("COLUMNS LINES"), 5 = end of stdin; to the client 1 = stdout, 2 = stderr. The session
- * ends with a text {@code {"exit": N}}. If the client goes away first, the dyno is stopped.
+ * One attached session over a WebSocket: {@code slipway run} (a one-off dyno) or {@code pg:psql}
+ * (an exec in an add-on), whatever {@link Attached} the client's first text message starts. Then
+ * binary frames carry a channel byte: from the client 0 = stdin, 4 = resize ("COLUMNS LINES"),
+ * 5 = end of stdin; to the client 1 = stdout, 2 = stderr. The session ends with a text
+ * {@code {"exit": N}}. If the client goes away first, what runs is stopped.
  */
-final class AttachSession {
+public final class AttachSession {
     private static final Logger log = LoggerFactory.getLogger(AttachSession.class);
     static final byte STDIN = 0;
     static final byte STDOUT = 1;
@@ -31,29 +32,55 @@ final class AttachSession {
     static final byte RESIZE = 4;
     static final byte STDIN_EOF = 5;
 
-    private final OneOffDynos runs;
-    private final DockerEngine docker;
-    private final App app;
-    private final String by;
+    private final String subject;
+    private final Attached.Starter starter;
     private final WebSocketChannel channel;
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile RawAttach attach;
-    private volatile OneOffDynos.OneOff dyno;
+    private volatile Attached running;
 
-    AttachSession(OneOffDynos runs, DockerEngine docker, App app, String by, WebSocketChannel channel) {
-        this.runs = runs;
-        this.docker = docker;
-        this.app = app;
-        this.by = by;
+    private AttachSession(String subject, Attached.Starter starter, WebSocketChannel channel) {
+        this.subject = subject;
+        this.starter = starter;
         this.channel = channel;
     }
 
-    /** The first text message starts the dyno; later ones are ignored. */
+    /** Serves one WebSocket: {@code subject} names it in log lines ({@code app=shop}). */
+    public static void serve(WebSocketChannel channel, String subject, Attached.Starter starter) {
+        AttachSession session = new AttachSession(subject, starter, channel);
+        channel.getReceiveSetter().set(new AbstractReceiveListener() {
+            @Override
+            protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
+                session.onText(message.getData());
+            }
+
+            @Override
+            protected void onFullBinaryMessage(WebSocketChannel ch, BufferedBinaryMessage message) throws IOException {
+                var data = message.getData();
+                try {
+                    for (ByteBuffer b : data.getResource()) {
+                        session.onBinary(b);
+                    }
+                } finally {
+                    data.free();
+                }
+            }
+
+            @Override
+            protected void onCloseMessage(io.undertow.websockets.core.CloseMessage cm, WebSocketChannel ch) {
+                session.onClosed();
+            }
+        });
+        channel.addCloseTask(ch -> session.onClosed());
+        channel.resumeReceives();
+    }
+
+    /** The first text message starts it; later ones are ignored. */
     void onText(String text) {
-        if (dyno != null) {
+        if (running != null) {
             return;
         }
-        Thread.ofVirtual().name("attach-" + app.name()).start(() -> run(text));
+        Thread.ofVirtual().name("attach-" + subject).start(() -> run(text));
     }
 
     void onBinary(ByteBuffer data) {
@@ -72,7 +99,8 @@ final class AttachSession {
                     }
                 }
                 case STDIN_EOF -> {
-                    if (a != null) {
+                    Attached r = running;
+                    if (a != null && (r == null || r.passesEndOfInput())) {
                         a.closeStdin();
                     }
                 }
@@ -84,39 +112,39 @@ final class AttachSession {
         }
     }
 
-    /** The client went away (Ctrl-C, a dropped connection): stop the dyno. */
+    /** The client went away (Ctrl-C, a dropped connection): stop what runs. */
     void onClosed() {
-        OneOffDynos.OneOff d = dyno;
-        if (d != null && finished.compareAndSet(false, true)) {
-            log.info("app={} dyno={} client disconnected: stopping the dyno", app.name(), d.dyno());
-            Thread.ofVirtual().start(() -> runs.stop(d));
+        Attached r = running;
+        if (r != null && finished.compareAndSet(false, true)) {
+            log.info("{} {} client disconnected: stopping it", subject, r.name());
+            Thread.ofVirtual().start(r::stop);
         }
     }
 
-    private void run(String requestJson) {
-        OneOffDynos.OneOff d;
+    private void run(String firstMessage) {
+        Attached r;
         try {
-            d = runs.create(app, Json.mapper().readValue(requestJson, RunRequest.class).attached(), by);
+            r = starter.start(firstMessage);
         } catch (JsonProcessingException e) {
-            fail("bad_request", "the first message must be a JSON run request: " + e.getOriginalMessage());
+            fail("bad_request", "the first message must be a JSON request: " + e.getOriginalMessage());
             return;
         } catch (ApiException e) {
             fail(e.id(), e.getMessage());
             return;
         } catch (RuntimeException e) {
-            log.error("app={} one-off dyno failed to start", app.name(), e);
-            fail("internal_error", "the one-off dyno could not start: " + e.getMessage());
+            log.error("{} attached session failed to start", subject, e);
+            fail("internal_error", "it could not start: " + e.getMessage());
             return;
         }
         // Attach before the start, so not a byte of output is missed; stdin is ready when the client learns the name.
-        try (RawAttach a = RawAttach.open(docker.host(), d.containerId(), d.tty())) {
+        try (RawAttach a = r.attach()) {
             attach = a;
-            dyno = d;
-            runs.start(d);
-            sendText(Map.of("dyno", d.dyno()));
-            // The watchdog waits for the end and stops a dyno that outlives the maximum run time.
+            running = r;
+            r.start();
+            sendText(Map.of("dyno", r.name()));
+            // The watchdog waits for the end (and stops what outlives its maximum time).
             var exitCode = new java.util.concurrent.CompletableFuture<Integer>();
-            Thread.ofVirtual().start(() -> exitCode.complete(runs.waitFor(d, runs.maxTime())));
+            Thread.ofVirtual().start(() -> exitCode.complete(r.awaitExit()));
             a.pump(this::send);
             int exit = exitCode.join();
             if (finished.compareAndSet(false, true)) {
@@ -125,25 +153,24 @@ final class AttachSession {
             }
         } catch (IOException | RuntimeException e) {
             if (!finished.get()) {
-                log.warn("app={} dyno={} attach failed: {}", app.name(), d.dyno(), e.getMessage());
-                fail("internal_error", "lost the connection to the dyno: " + e.getMessage());
+                log.warn("{} {} attach failed: {}", subject, r.name(), e.getMessage());
+                fail("internal_error", "lost the connection to " + r.name() + ": " + e.getMessage());
             }
         } finally {
-            runs.remove(d);
+            r.remove();
         }
     }
 
     private void resize(String size) {
-        OneOffDynos.OneOff d = dyno;
+        Attached r = running;
         String[] parts = size.trim().split("\\s+");
-        if (d == null || !d.tty() || parts.length != 2) {
+        if (r == null || !r.tty() || parts.length != 2) {
             return;
         }
         try {
-            docker.client().resizeContainerCmd(d.containerId())
-                    .withSize(Integer.parseInt(parts[1]), Integer.parseInt(parts[0])).exec();
+            r.resize(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
         } catch (RuntimeException ignored) {
-            // a resize racing the dyno's end
+            // a resize racing the end
         }
     }
 

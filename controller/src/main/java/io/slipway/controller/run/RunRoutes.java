@@ -1,5 +1,6 @@
 package io.slipway.controller.run;
 
+import io.slipway.api.Json;
 import io.slipway.api.RunRequest;
 import io.slipway.api.RunView;
 import io.slipway.controller.app.App;
@@ -7,6 +8,7 @@ import io.slipway.controller.app.AppService;
 import io.slipway.controller.auth.BearerAuth;
 import io.slipway.controller.docker.DockerEngine;
 import io.slipway.controller.http.ApiException;
+import io.slipway.controller.docker.RawAttach;
 import io.slipway.controller.http.JsonIO;
 import io.slipway.controller.http.Routes;
 import io.undertow.server.HttpServerExchange;
@@ -14,12 +16,8 @@ import io.undertow.server.RoutingHandler;
 import io.undertow.util.Headers;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
-import io.undertow.websockets.core.AbstractReceiveListener;
-import io.undertow.websockets.core.BufferedBinaryMessage;
-import io.undertow.websockets.core.BufferedTextMessage;
 import io.undertow.websockets.core.WebSocketChannel;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /** {@code POST /apps/{app}/dynos} (a detached one-off) and {@code GET /apps/{app}/run} (attached, a WebSocket). */
 public final class RunRoutes {
@@ -63,31 +61,50 @@ public final class RunRoutes {
     }
 
     private void attach(App app, String by, WebSocketChannel channel) {
-        AttachSession session = new AttachSession(runs, docker, app, by, channel);
-        channel.getReceiveSetter().set(new AbstractReceiveListener() {
-            @Override
-            protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
-                session.onText(message.getData());
-            }
+        AttachSession.serve(channel, "app=" + app.name(), first -> new AttachedDyno(runs, docker,
+                runs.create(app, Json.mapper().readValue(first, RunRequest.class).attached(), by)));
+    }
 
-            @Override
-            protected void onFullBinaryMessage(WebSocketChannel ch, BufferedBinaryMessage message) throws IOException {
-                var data = message.getData();
-                try {
-                    for (ByteBuffer b : data.getResource()) {
-                        session.onBinary(b);
-                    }
-                } finally {
-                    data.free();
-                }
-            }
+    /** A one-off dyno as an attached session runs it. */
+    private record AttachedDyno(OneOffDynos runs, DockerEngine docker, OneOffDynos.OneOff dyno) implements Attached {
+        @Override
+        public String name() {
+            return dyno.dyno();
+        }
 
-            @Override
-            protected void onCloseMessage(io.undertow.websockets.core.CloseMessage cm, WebSocketChannel ch) {
-                session.onClosed();
-            }
-        });
-        channel.addCloseTask(ch -> session.onClosed());
-        channel.resumeReceives();
+        @Override
+        public boolean tty() {
+            return dyno.tty();
+        }
+
+        @Override
+        public RawAttach attach() throws IOException {
+            return RawAttach.open(docker.host(), dyno.containerId(), dyno.tty());
+        }
+
+        @Override
+        public void start() {
+            runs.start(dyno);
+        }
+
+        @Override
+        public int awaitExit() {
+            return runs.waitFor(dyno, runs.maxTime());
+        }
+
+        @Override
+        public void resize(int columns, int lines) {
+            docker.client().resizeContainerCmd(dyno.containerId()).withSize(lines, columns).exec();
+        }
+
+        @Override
+        public void stop() {
+            runs.stop(dyno);
+        }
+
+        @Override
+        public void remove() {
+            runs.remove(dyno);
+        }
     }
 }
