@@ -13,19 +13,12 @@
 set -euo pipefail
 
 TOP=$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 readonly TOP SLIPWAY=$TOP/slipway
 readonly GOAL=20000 LINES=${1:-300000} TIME_LIMIT=180
 [[ $LINES =~ ^[1-9][0-9]*$ ]] || { echo "usage: bench/logs.sh [LINES]" >&2; exit 2; }
 
-free_port() {
-    local port taken
-    while :; do
-        port=$((20000 + RANDOM % 12000))
-        for taken in "$@"; do [[ $port != "$taken" ]] || continue 2; done
-        # shellcheck disable=SC2016 # the inner script expands its own argument
-        timeout 1 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$port" 2>/dev/null || { echo "$port"; return; }
-    done
-}
 
 HOME_DIR=$(mktemp -d "${TMPDIR:-/tmp}/slipway-bench-logs.XXXXXX")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/slipway-bench-app.XXXXXX")

@@ -11,20 +11,12 @@
 set -euo pipefail
 
 TOP=$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 readonly TOP SLIPWAY=$TOP/slipway
 readonly GOAL_MS=1500 RUNS=${1:-10}
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "usage: bench/run.sh [RUNS]" >&2; exit 2; }
 
-free_port() {
-    local port
-    while :; do
-        port=$((20000 + RANDOM % 12000))
-        [[ $port != "${1:-}" ]] || continue
-        # shellcheck disable=SC2016 # the inner script expands its own argument
-        timeout 1 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$port" 2>/dev/null || { echo "$port"; return; }
-    done
-}
-now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
 seconds() { printf '%d.%02d s' $(($1 / 1000)) $(($1 % 1000 / 10)); }
 verdict() { (($1 < $2)) && echo "(goal < $(seconds "$2"): met)" || echo "(goal < $(seconds "$2"): NOT met)"; }
 

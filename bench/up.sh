@@ -17,20 +17,12 @@ if ! [[ $RUNS =~ ^[0-9]+$ ]] || ((RUNS < 2 || RUNS > 10)); then
 fi
 
 TOP=$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 readonly SLIPWAY=$TOP/slipway
 
 # A port on 127.0.0.1 that nothing listens on, from a range the kernel does not hand out itself.
-free_port() {
-    local port
-    while :; do
-        port=$((20000 + RANDOM % 12000))
-        [[ $port != "${1:-}" ]] || continue
-        # shellcheck disable=SC2016 # the inner script expands its own argument
-        timeout 1 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$port" 2>/dev/null || { echo "$port"; return; }
-    done
-}
 
-now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
 seconds() { printf '%d.%d s' $(($1 / 1000)) $(($1 % 1000 / 100)); }
 kb() { # pid field (VmRSS) → kB, 0 when gone
     local key value _
