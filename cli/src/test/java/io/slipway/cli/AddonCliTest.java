@@ -90,6 +90,9 @@ class AddonCliTest extends AgainstPlatform {
     @Test
     void aOneOffDynoReachesThePostgresAddonByItsUrl() {
         slipway.ok("addons:create", "postgres", "-a", "shop");
+        // One-off dynos run the live release: wait for the one that set DATABASE_URL to finish its rollout.
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                json(slipway.ok("releases", "-a", "shop", "--json")).get(0).get("state").asText().equals("live"));
         // The run stack has python3 but no psql: a PostgreSQL startup message over TCP; the server answers 'R' (authentication).
         String probe = "import os, socket, struct, urllib.parse as u; p = u.urlparse(os.environ['DATABASE_URL']); "
                 + "s = socket.create_connection((p.hostname, p.port), 5); "
