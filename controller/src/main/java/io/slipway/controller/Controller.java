@@ -208,7 +208,7 @@ public final class Controller implements AutoCloseable {
             java.util.function.BiFunction<App, io.slipway.controller.auth.Principal, Object> appView =
                     (app, who) -> HerokuShapes.app(view(config, app), who, repos.sizeOnDisk(app.name()));
             new AppRoutes(apps, appView).register(routes);
-            new HerokuRoutes(apps, appView).register(routes);
+            new HerokuRoutes(apps, appView, releases).register(routes);
             new ConfigRoutes(apps, configVars).register(routes);
             new BuildRoutes(apps, builds).register(routes);
             new ReleaseRoutes(apps, releases, releaseMade).register(routes);

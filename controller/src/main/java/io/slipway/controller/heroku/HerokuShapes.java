@@ -32,6 +32,16 @@ public final class HerokuShapes {
     public record HerokuApp(@JsonUnwrapped AppInfo app, Owner owner, Named region, Named stack, Named buildStack,
                             Named generation, boolean acm, String createStatus, long repoSize, long slugSize) {}
 
+    /**
+     * Whether the client asked for Heroku's media type ({@code Accept: application/vnd.heroku+json; version=3},
+     * as every Heroku client does); Slipway's CLI asks for {@code application/json}. Only where the two
+     * must differ (a list Slipway shows in parts) does an answer depend on it.
+     */
+    public static boolean asked(io.undertow.server.HttpServerExchange ex) {
+        String accept = ex.getRequestHeaders().getFirst(io.undertow.util.Headers.ACCEPT);
+        return accept != null && accept.startsWith("application/vnd.heroku+json");
+    }
+
     public static HerokuAccount account(Principal who) {
         return new HerokuAccount(new Account(who.name(), who.tokenDescription()), userId(who), who.name());
     }

@@ -48,4 +48,43 @@ class HerokuCliDeployedAppTest {
                 .containsPattern("web\\.1: up \\d{4}/\\d{2}/\\d{2} \\d{2}:\\d{2}:\\d{2} [+-]\\d{4} \\(~ \\d+s ago\\)")
                 .doesNotContain("NaN");
     }
+
+    @Test
+    void releasesInfoShowsTheReleaseAndItsConfigVars() {
+        assertThat(api.patch("/apps/shop/config-vars", "{\"COLOR\":\"blue\"}").status()).isEqualTo(200);
+        var latest = Api.json(api.get("/apps/shop/releases")).get(0);
+        int v = latest.get("version").asInt();
+
+        var r = heroku.run("releases:info", "v" + v, "-a", "shop");
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.stdout()).contains("=== Release v" + v)
+                .containsPattern("By:\\s+" + Api.json(api.get("/account")).get("email").asText())
+                .containsPattern("Change:\\s+" + java.util.regex.Pattern.quote(latest.get("description").asText()))
+                .contains("=== v" + v + " Config vars").containsPattern("COLOR:\\s+blue").containsPattern("GREETING:\\s+hi");
+
+        var previous = heroku.run("releases:info", "v" + (v - 1), "-a", "shop");
+        assertThat(previous.exit()).as(previous.all()).isZero();
+        assertThat(previous.stdout()).containsPattern("GREETING:\\s+hi").doesNotContain("COLOR")
+                .containsPattern("Eligible for Rollback\\?:\\s+Yes");
+    }
+
+    @Test
+    void domainsListsTheDefaultDomainAndDomainsAddAddsACustomOne() {
+        var r = heroku.run("domains:add", "www.shop.test", "-a", "shop");
+        assertThat(r.exit()).as(r.all()).isZero();
+        String defaultHost = java.net.URI.create(Api.json(api.get("/apps/shop")).get("web_url").asText()).getHost();
+        assertThat(r.stdout()).contains("point to the DNS Target " + defaultHost);
+
+        var list = heroku.run("domains", "-a", "shop");
+        assertThat(list.exit()).as(list.all()).isZero();
+        assertThat(list.stdout()).containsPattern("=== shop Heroku Domain\\s+" + java.util.regex.Pattern.quote(defaultHost) + "\\n")
+                .contains("=== shop Custom Domains")
+                .containsPattern("www\\.shop\\.test\\s+CNAME\\s+" + java.util.regex.Pattern.quote(defaultHost));
+        // Slipway's own answer still lists only the custom one.
+        assertThat(Api.json(api.get("/apps/shop/domains"))).hasSize(1);
+
+        var again = heroku.run("domains:add", "www.shop.test", "-a", "shop");
+        assertThat(again.exit()).isNotZero();
+        assertThat(again.stderr()).contains("www.shop.test").contains("already routed");
+    }
 }
