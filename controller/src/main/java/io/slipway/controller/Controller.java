@@ -2,6 +2,7 @@ package io.slipway.controller;
 
 import io.slipway.api.AppInfo;
 import io.slipway.controller.heroku.HerokuRoutes;
+import io.slipway.controller.heroku.LogSessions;
 import io.slipway.controller.heroku.HerokuShapes;
 import io.slipway.controller.addons.Addons;
 import io.slipway.controller.app.App;
@@ -209,6 +210,7 @@ public final class Controller implements AutoCloseable {
                     (app, who) -> HerokuShapes.app(view(config, app), who, repos.sizeOnDisk(app.name()));
             new AppRoutes(apps, appView).register(routes);
             new HerokuRoutes(apps, appView, releases).register(routes);
+            new LogSessions(apps, logging.service(), Clock.systemUTC()).register(routes);
             new ConfigRoutes(apps, configVars).register(routes);
             new BuildRoutes(apps, builds).register(routes);
             new ReleaseRoutes(apps, releases, releaseMade).register(routes);
@@ -223,7 +225,7 @@ public final class Controller implements AutoCloseable {
             addons.register(routes);
 
             ApiServer api = ApiServer.start(config.bind(), config.apiPort(), config.apiTimeouts(), tokens,
-                    Set.of(HealthRoutes.PATH), routes);
+                    Set.of(HealthRoutes.PATH, LogSessions.PATH), routes);
             log.info("controller {} listening on http://{}:{} (state: {}) in {} ms", BuildInfo.version(),
                     config.bind(), api.port(), url.describe(), (System.nanoTime() - started) / 1_000_000);
             dynos.start();

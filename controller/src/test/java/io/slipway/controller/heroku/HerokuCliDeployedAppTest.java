@@ -87,4 +87,25 @@ class HerokuCliDeployedAppTest {
         assertThat(again.exit()).isNotZero();
         assertThat(again.stderr()).contains("www.shop.test").contains("already routed");
     }
+
+    @Test
+    void logsShowsTheAppsRecentLinesAndTailFollowsNewOnes() throws Exception {
+        var r = heroku.run("logs", "-a", "shop");
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.stdout()).containsPattern("(?m)^\\d{4}-\\d{2}-\\d{2}T\\S+ slipway\\[api\\]: Release v1 created by ");
+
+        java.nio.file.Path out = java.nio.file.Files.createTempFile("heroku-logs-tail-", ".txt");
+        Process tail = heroku.start(out, "logs", "--tail", "-a", "shop");
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> java.nio.file.Files.readString(out).contains("Release v1 created"));
+            api.patch("/apps/shop/config-vars", "{\"TAILED\":\"yes\"}");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> java.nio.file.Files.readString(out).contains("TAILED"));
+            assertThat(tail.isAlive()).as(java.nio.file.Files.readString(out)).isTrue();
+        } finally {
+            tail.destroy();
+            tail.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
 }
