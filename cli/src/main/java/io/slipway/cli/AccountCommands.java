@@ -138,4 +138,23 @@ final class AccountCommands {
             return 0;
         }
     }
+
+    @Command(name = "heroku:env", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
+            description = {"Print the two exports that point the Heroku CLI (`heroku`, unmodified) at this platform,",
+                    "with the token this CLI uses: eval \"$(slipway heroku:env)\"."})
+    static final class HerokuEnv implements Callable<Integer> {
+        private final Invocation inv;
+
+        HerokuEnv(Invocation inv) {
+            this.inv = inv;
+        }
+
+        @Override
+        public Integer call() {
+            ApiTarget target = ApiTarget.resolve(inv.ctx());
+            inv.out().print("export HEROKU_HOST=" + ShellQuote.quote(target.url()) + "\n"
+                    + "export HEROKU_API_KEY=" + ShellQuote.quote(target.token()) + "\n");
+            return 0;
+        }
+    }
 }

@@ -94,6 +94,7 @@ public final class Main {
         cli.addSubcommand(new AccountCommands.Login(inv));
         cli.addSubcommand(new AccountCommands.Logout(inv));
         cli.addSubcommand(new AccountCommands.Whoami(inv));
+        cli.addSubcommand(new AccountCommands.HerokuEnv(inv));
         cli.addSubcommand(new VersionCommand(inv));
         cli.addSubcommand(new CompletionCommand());
         cli.addSubcommand(new CommandLine.HelpCommand());

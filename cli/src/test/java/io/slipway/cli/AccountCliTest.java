@@ -25,6 +25,13 @@ class AccountCliTest extends AgainstPlatform {
     }
 
     @Test
+    void herokuEnvPrintsTheExportsThatPointTheHerokuCliHere() throws Exception {
+        remote.typing(platform.adminToken() + "\n").ok("login", "--api-url", platform.apiUrl());
+        assertThat(remote.ok("heroku:env").out()).isEqualTo("export HEROKU_HOST='" + platform.apiUrl() + "'\n"
+                + "export HEROKU_API_KEY='" + platform.adminToken() + "'\n");
+    }
+
+    @Test
     void loginWithAGoodTokenSavesItAndLaterCommandsUseIt() throws Exception {
         SlipwayCli.Result r = remote.typing(platform.adminToken() + "\n").ok("login", "--api-url", platform.apiUrl());
         assertThat(r.out()).isEqualTo("Logged in as admin at " + platform.apiUrl() + "\n");

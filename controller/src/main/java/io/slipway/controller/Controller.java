@@ -1,6 +1,9 @@
 package io.slipway.controller;
 
 import io.slipway.api.AppInfo;
+import io.slipway.controller.heroku.HerokuRoutes;
+import io.slipway.controller.heroku.LogSessions;
+import io.slipway.controller.heroku.HerokuShapes;
 import io.slipway.controller.addons.Addons;
 import io.slipway.controller.app.App;
 import io.slipway.controller.app.AppRoutes;
@@ -189,11 +192,25 @@ public final class Controller implements AutoCloseable {
             apps.onDestroy(addons.service()::appDestroyed);
             GitRepositories repos = new GitRepositories(config.home().resolve("git"));
             apps.onDestroy(app -> repos.delete(app.name()));
+            // An add-on lives on the app's network, which is named after the app and cannot be renamed.
+            apps.beforeRename(app -> {
+                if (!addons.service().list(app).isEmpty()) {
+                    throw io.slipway.controller.http.ApiException.conflict("app '" + app.name() + "' has add-ons, "
+                            + "which Slipway cannot move to a new name yet; destroy them first or keep the name");
+                }
+            });
+            apps.onRename((was, now) -> repos.rename(was.name(), now.name()));
+            // Its dynos stop under the old name; the dyno manager starts them again under the new one.
+            apps.onRename((was, now) -> dynos.removeApp(was.name().value()));
 
             var routes = Routes.table();
             new HealthRoutes(db).register(routes);
             new AccountRoutes().register(routes);
-            new AppRoutes(apps, app -> view(config, app)).register(routes);
+            java.util.function.BiFunction<App, io.slipway.controller.auth.Principal, Object> appView =
+                    (app, who) -> HerokuShapes.app(view(config, app), who, repos.sizeOnDisk(app.name()));
+            new AppRoutes(apps, appView).register(routes);
+            new HerokuRoutes(apps, appView, releases).register(routes);
+            new LogSessions(apps, logging.service(), Clock.systemUTC()).register(routes);
             new ConfigRoutes(apps, configVars).register(routes);
             new BuildRoutes(apps, builds).register(routes);
             new ReleaseRoutes(apps, releases, releaseMade).register(routes);
@@ -208,7 +225,7 @@ public final class Controller implements AutoCloseable {
             addons.register(routes);
 
             ApiServer api = ApiServer.start(config.bind(), config.apiPort(), config.apiTimeouts(), tokens,
-                    Set.of(HealthRoutes.PATH), routes);
+                    Set.of(HealthRoutes.PATH, LogSessions.PATH), routes);
             log.info("controller {} listening on http://{}:{} (state: {}) in {} ms", BuildInfo.version(),
                     config.bind(), api.port(), url.describe(), (System.nanoTime() - started) / 1_000_000);
             dynos.start();

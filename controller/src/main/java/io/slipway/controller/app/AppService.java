@@ -21,6 +21,9 @@ public final class AppService {
     private final NameGenerator names = new NameGenerator(new SecureRandom());
     private final List<java.util.function.Consumer<App>> onDestroy = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    private final List<java.util.function.Consumer<App>> beforeRename = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.BiConsumer<App, App>> onRename = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     public AppService(Database db) {
         this.db = db;
     }
@@ -94,6 +97,62 @@ public final class AppService {
             }
         }
         return app;
+    }
+
+    /**
+     * Renames an app (Heroku's {@code PATCH /apps/{app}} with a {@code name}); a taken name is a 409.
+     * The router hears both names at once; the {@link #onRename} hooks then move what lives outside
+     * the database under the new name (the git repository, the running dynos).
+     */
+    public App rename(String nameOrId, AppName to, String by) {
+        App app = get(nameOrId);
+        if (app.name().equals(to)) {
+            return app;
+        }
+        for (var check : beforeRename) {
+            check.accept(app);
+        }
+        App renamed;
+        try {
+            renamed = db.inTransaction(c -> {
+                try (var st = c.prepareStatement("update apps set name = ?, updated_at = now() where id = ? "
+                        + "returning id, name, created_at, updated_at")) {
+                    st.setString(1, to.value());
+                    st.setObject(2, app.id());
+                    var rs = st.executeQuery();
+                    rs.next();
+                    App row = read(rs);
+                    // The apps trigger speaks only on insert and delete: the router must drop the old name and learn the new.
+                    try (var notify = c.prepareStatement("select pg_notify('slipway_routes', ?), pg_notify('slipway_routes', ?)")) {
+                        notify.setString(1, app.name().value());
+                        notify.setString(2, to.value());
+                        notify.execute();
+                    }
+                    return row;
+                }
+            });
+        } catch (UniqueViolationException taken) {
+            throw ApiException.conflict("app name '" + to + "' is already taken; choose another");
+        }
+        log.info("app={} renamed to {} by {}", app.name(), to, by);
+        for (var hook : onRename) {
+            try {
+                hook.accept(app, renamed);
+            } catch (RuntimeException e) {
+                log.warn("app={} moving to its new name {} failed: {}", app.name(), to, e.getMessage());
+            }
+        }
+        return renamed;
+    }
+
+    /** Runs before a rename and may refuse it with an {@link ApiException} (e.g. the app has add-ons). */
+    public void beforeRename(java.util.function.Consumer<App> check) {
+        beforeRename.add(check);
+    }
+
+    /** Runs after a rename with the app as it was and as it is now. */
+    public void onRename(java.util.function.BiConsumer<App, App> hook) {
+        onRename.add(hook);
     }
 
     private Optional<App> insert(AppName name, String by) {

@@ -27,9 +27,19 @@ public final class BearerAuth implements HttpHandler {
         this.next = next;
     }
 
+    /** An open path ending in {@code /} opens everything under it (its routes check their own secret). */
+    private boolean openUnder(String path) {
+        for (String open : openPaths) {
+            if (open.endsWith("/") && path.startsWith(open) && path.length() > open.length()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        if (openPaths.contains(exchange.getRequestPath())) {
+        if (openPaths.contains(exchange.getRequestPath()) || openUnder(exchange.getRequestPath())) {
             next.handleRequest(exchange);
             return;
         }

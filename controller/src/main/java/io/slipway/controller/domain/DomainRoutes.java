@@ -4,9 +4,13 @@ import io.slipway.api.CreateDomain;
 import io.slipway.controller.app.App;
 import io.slipway.controller.app.AppService;
 import io.slipway.controller.auth.BearerAuth;
+import io.slipway.api.DomainView;
+import io.slipway.controller.heroku.HerokuShapes;
 import io.slipway.controller.http.JsonIO;
 import io.slipway.controller.http.Routes;
 import io.undertow.server.RoutingHandler;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** {@code /apps/{app}/domains}: list, add, remove custom host names. */
@@ -20,7 +24,17 @@ public final class DomainRoutes {
     }
 
     public void register(RoutingHandler routes) {
-        routes.get("/apps/{app}/domains", ex -> JsonIO.send(ex, 200, domains.list(apps.get(Routes.param(ex, "app")))));
+        routes.get("/apps/{app}/domains", ex -> {
+            App app = apps.get(Routes.param(ex, "app"));
+            List<DomainView> custom = domains.list(app);
+            // Heroku's clients expect the default host name in the list too; Slipway's CLI shows it apart.
+            if (HerokuShapes.asked(ex)) {
+                List<DomainView> all = new ArrayList<>(List.of(domains.defaultDomain(app)));
+                all.addAll(custom);
+                custom = all;
+            }
+            JsonIO.send(ex, 200, custom);
+        });
         routes.post("/apps/{app}/domains", ex -> {
             App app = apps.get(Routes.param(ex, "app"));
             CreateDomain body = JsonIO.read(ex, CreateDomain.class);

@@ -32,11 +32,24 @@ public final class DomainService {
                 var rs = st.executeQuery();
                 List<DomainView> out = new ArrayList<>();
                 while (rs.next()) {
-                    out.add(new DomainView(rs.getString(1), rs.getTimestamp(2).toInstant()));
+                    out.add(custom(app, rs.getString(1), rs.getTimestamp(2).toInstant()));
                 }
                 return out;
             }
         });
+    }
+
+    /** The host name every app has, {@code <app>.<platform domain>} (Heroku's {@code kind: heroku}). */
+    public DomainView defaultDomain(App app) {
+        return new DomainView(defaultHost(app), app.createdAt(), "heroku", null, "none");
+    }
+
+    private DomainView custom(App app, String hostname, java.time.Instant createdAt) {
+        return new DomainView(hostname, createdAt, "custom", defaultHost(app), "none");
+    }
+
+    private String defaultHost(App app) {
+        return app.name() + "." + platformDomain;
     }
 
     public DomainView add(App app, String raw, String by) {
@@ -53,7 +66,7 @@ public final class DomainService {
                     st.setString(2, host);
                     var rs = st.executeQuery();
                     rs.next();
-                    return new DomainView(rs.getString(1), rs.getTimestamp(2).toInstant());
+                    return custom(app, rs.getString(1), rs.getTimestamp(2).toInstant());
                 }
             });
             log.info("app={} domain {} added by {}", app.name(), host, by);

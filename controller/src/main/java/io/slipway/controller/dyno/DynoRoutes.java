@@ -48,17 +48,20 @@ public final class DynoRoutes {
         routes.get("/apps/{app}/dynos", ex -> {
             App app = app(ex);
             Map<Integer, Map<String, String>> commands = new HashMap<>();
+            Map<String, String> sizes = new HashMap<>();
+            formation.get(app).forEach(f -> sizes.put(f.type(), f.size()));
             List<DynoView> views = new java.util.ArrayList<>(manager.dynos(app.id()).stream()
                     .map(r -> new DynoView(r.type() + "." + r.index(), r.type(), r.state().value(), "v" + r.release(),
                             commands.computeIfAbsent(r.release(), v -> processTypes(app, v)).get(r.type()),
-                            r.startedAt(), r.restarts(), r.restartAt()))
+                            r.startedAt(), r.restarts(), r.restartAt(), sizes.getOrDefault(r.type(), "standard")))
                     .toList());
             // One-off dynos show while they run, as run.N.
             for (var c : runs.running(app.name().value())) {
                 var labels = c.getLabels();
                 views.add(new DynoView(labels.getOrDefault(Labels.DYNO, "run"), "run", "up",
                         "v" + labels.getOrDefault(Labels.RELEASE, "?"), null,
-                        java.time.Instant.ofEpochSecond(c.getCreated()), 0, null));
+                        java.time.Instant.ofEpochSecond(c.getCreated()), 0, null,
+                        "standard"));
             }
             JsonIO.send(ex, 200, views);
         });

@@ -33,6 +33,32 @@ public final class GitRepositories {
         }
     }
 
+    /** Moves an app's repository to its new name (apps:rename); an app never pushed to has none. */
+    public void rename(AppName from, AppName to) {
+        Path dir = root.resolve(from.value() + ".git");
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try {
+            Files.move(dir, root.resolve(to.value() + ".git"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move the git repository " + dir + " to " + to + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Bytes the app's repository takes on disk (0 before its first push): {@code apps:info}'s repo size. */
+    public long sizeOnDisk(AppName app) {
+        Path dir = root.resolve(app.value() + ".git");
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return 0; // a push is rewriting it; the size is only shown
+        }
+    }
+
     /** Forgets an app's repository (apps:destroy). */
     public void delete(AppName app) {
         Path dir = root.resolve(app.value() + ".git");

@@ -34,7 +34,16 @@ public final class LogRoutes {
 
     /** Answers with {@code app}'s log as the query string asks; the app is known to exist. */
     static void serve(HttpServerExchange ex, LogService logs, String app) {
-        LogQuery query = LogQuery.from(ex.getQueryParameters());
+        serve(ex, logs, app, ex.getQueryParameters(), false);
+    }
+
+    /**
+     * As {@link #serve}, with the query given ({@code lines}, {@code tail}, {@code dyno}, {@code source})
+     * and, when {@code eventStream}, as Server-Sent Events ({@code text/event-stream}, which the Heroku CLI reads).
+     */
+    public static void serve(HttpServerExchange ex, LogService logs, String app,
+                             java.util.Map<String, java.util.Deque<String>> params, boolean eventStream) {
+        LogQuery query = LogQuery.from(params);
         AppLog log = logs.open(app);
         long from = log.startFor(query.lines(), query);
         long until = log.next();
@@ -49,9 +58,9 @@ public final class LogRoutes {
             ex.setPersistent(false);
         }
         ex.setStatusCode(200);
-        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, eventStream ? "text/event-stream; charset=utf-8" : "text/plain; charset=utf-8");
         ex.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
         ex.getResponseHeaders().put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
-        TailStream.start(ex, log, query, from, until, onEnd);
+        TailStream.start(ex, log, query, from, until, onEnd, eventStream);
     }
 }

@@ -54,6 +54,11 @@ public final class Logging implements AutoCloseable {
     }
 
     /** The UDP port router lines are taken on. */
+    /** The log store, for other transports of it (Heroku's log sessions). */
+    public LogService service() {
+        return service;
+    }
+
     public int udpPort() {
         return router.port();
     }

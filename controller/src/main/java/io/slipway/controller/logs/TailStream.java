@@ -31,13 +31,17 @@ final class TailStream implements AppLog.Listener {
     private final Runnable onEnd;
     private final XnioIoThread io;
     private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+    /** For a Server-Sent Events client (the Heroku CLI): each line as {@code data: <line>}, a blank line after. */
+    private final ByteBuffer events;
+    private ByteBuffer pending = buffer;
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile boolean logClosed;
     private StreamSinkChannel out;
     private long next;
 
-    private TailStream(HttpServerExchange exchange, AppLog log, LogQuery query, long from, long until, Runnable onEnd) {
+    private TailStream(HttpServerExchange exchange, AppLog log, LogQuery query, long from, long until, Runnable onEnd,
+                       boolean eventStream) {
         this.exchange = exchange;
         this.log = log;
         this.query = query;
@@ -46,6 +50,8 @@ final class TailStream implements AppLog.Listener {
         this.onEnd = onEnd;
         this.io = exchange.getIoThread();
         buffer.flip(); // nothing to write yet
+        // Each line grows by 8 bytes, and a line takes more than 8: twice the buffer holds any read.
+        this.events = eventStream ? ByteBuffer.allocate(2 * BUFFER_BYTES).flip() : null;
     }
 
     /**
@@ -54,7 +60,13 @@ final class TailStream implements AppLog.Listener {
      * headers must be set. {@code onEnd} runs once, however the stream ends.
      */
     static void start(HttpServerExchange exchange, AppLog log, LogQuery query, long from, long until, Runnable onEnd) {
-        TailStream stream = new TailStream(exchange, log, query, from, until, onEnd);
+        start(exchange, log, query, from, until, onEnd, false);
+    }
+
+    /** As {@link #start}, as Server-Sent Events when {@code eventStream}. */
+    static void start(HttpServerExchange exchange, AppLog log, LogQuery query, long from, long until, Runnable onEnd,
+                      boolean eventStream) {
+        TailStream stream = new TailStream(exchange, log, query, from, until, onEnd, eventStream);
         exchange.dispatch(exchange.getIoThread(), stream::begin);
     }
 
@@ -124,9 +136,9 @@ final class TailStream implements AppLog.Listener {
         }
         try {
             while (true) {
-                if (buffer.hasRemaining()) {
-                    out.write(buffer);
-                    if (buffer.hasRemaining()) {
+                if (pending.hasRemaining()) {
+                    out.write(pending);
+                    if (pending.hasRemaining()) {
                         out.resumeWrites(); // the client reads slowly: go on when it has taken some
                         return;
                     }
@@ -135,7 +147,8 @@ final class TailStream implements AppLog.Listener {
                 AppLog.Read read = log.read(next, query.tail() ? Long.MAX_VALUE : until, query, buffer);
                 next = read.next();
                 buffer.flip();
-                if (buffer.hasRemaining()) {
+                pending = events == null ? buffer : asEvents();
+                if (pending.hasRemaining()) {
                     continue;
                 }
                 if (!query.tail() || logClosed) {
@@ -158,6 +171,27 @@ final class TailStream implements AppLog.Listener {
             abort();
         }
     }
+
+    /** The lines just read, as events: {@code data: } before each, an empty line after. */
+    private ByteBuffer asEvents() {
+        events.clear();
+        boolean lineStart = true;
+        while (buffer.hasRemaining()) {
+            byte b = buffer.get();
+            if (lineStart) {
+                events.put(DATA);
+                lineStart = false;
+            }
+            events.put(b);
+            if (b == '\n') {
+                events.put((byte) '\n');
+                lineStart = true;
+            }
+        }
+        return events.flip();
+    }
+
+    private static final byte[] DATA = "data: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private void finish() throws IOException {
         out.getWriteSetter().set(ChannelListeners.flushingChannelListener(ch -> complete(), (ch, e) -> abort()));

@@ -48,6 +48,6 @@ public final class ReleaseRoutes {
     static ReleaseView view(Release r, boolean current) {
         return new ReleaseView(r.version(), r.description(), r.state().herokuStatus(), current, r.buildNumber(),
                 r.commit(), r.image(), r.processTypes(), r.config(), r.createdBy(), r.createdAt(), r.state().value(),
-                r.failure());
+                r.failure(), new ReleaseView.User(r.createdBy()), r.image() != null, java.util.List.of());
     }
 }

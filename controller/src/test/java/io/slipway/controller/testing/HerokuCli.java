@@ -1,0 +1,140 @@
+package io.slipway.controller.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The real, unmodified Heroku CLI from the npm registry, pointed at a test platform with
+ * {@code HEROKU_HOST} and {@code HEROKU_API_KEY}. It is installed once per version into
+ * {@code ~/.cache/slipway/heroku-<version>} (or {@code SLIPWAY_HEROKU_CLI_DIR}) with
+ * {@code npm install --no-save}; without npm the tests that use it are skipped, saying so.
+ */
+public final class HerokuCli {
+    public static final String VERSION = "11.10.0";
+    private static final Path DIR = Path.of(System.getenv().getOrDefault("SLIPWAY_HEROKU_CLI_DIR",
+            System.getProperty("user.home") + "/.cache/slipway/heroku-" + VERSION));
+
+    private final String apiUrl;
+    private final String token;
+    private final Path home;
+
+    private HerokuCli(String apiUrl, String token, Path home) {
+        this.apiUrl = apiUrl;
+        this.token = token;
+        this.home = home;
+    }
+
+    /** The CLI as a user of {@code platform} holding its admin token; installs it on first use. */
+    public static HerokuCli of(TestPlatform platform) {
+        ensureInstalled();
+        try {
+            // Its own HOME: the CLI writes a git credential helper into ~/.gitconfig and caches under ~/.cache.
+            return new HerokuCli(platform.apiUrl(), platform.adminToken(), Files.createTempDirectory("slipway-heroku-home-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public record Result(int exit, String stdout, String stderr) {
+        public String all() {
+            return stdout + stderr;
+        }
+    }
+
+    public Result run(String... args) {
+        return runIn(home, args);
+    }
+
+    /** Runs {@code heroku args…} in {@code dir} (e.g. a git working tree for {@code git:remote}). */
+    public Result runIn(Path dir, String... args) {
+        List<String> command = new ArrayList<>(List.of("node", DIR.resolve("node_modules/heroku/bin/run.js").toString()));
+        command.addAll(List.of(args));
+        return exec(dir, command, 120);
+    }
+
+    private Result exec(Path dir, List<String> command, int timeoutSeconds) {
+        try {
+            Path out = Files.createTempFile(home, "out-", ".txt");
+            Path err = Files.createTempFile(home, "err-", ".txt");
+            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            Map<String, String> env = pb.environment();
+            env.put("HOME", home.toString());
+            env.put("HEROKU_HOST", apiUrl);
+            env.put("HEROKU_API_KEY", token);
+            env.put("HEROKU_SKIP_NEW_VERSION_CHECK", "true");
+            env.put("HEROKU_DISABLE_AUTOUPDATE", "1");
+            env.put("NO_COLOR", "1");
+            env.put("FORCE_COLOR", "0");
+            Process p = pb.start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new IllegalStateException("heroku " + command.subList(2, command.size()) + " did not finish in "
+                        + timeoutSeconds + "s; stdout: " + Files.readString(out) + " stderr: " + Files.readString(err));
+            }
+            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts {@code heroku args…} and leaves it running (for {@code logs --tail}); its output goes to {@code out}. */
+    public Process start(Path out, String... args) {
+        List<String> command = new ArrayList<>(List.of("node", DIR.resolve("node_modules/heroku/bin/run.js").toString()));
+        command.addAll(List.of(args));
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile())
+                    .redirectErrorStream(true).redirectOutput(out.toFile());
+            pb.environment().put("HOME", home.toString());
+            pb.environment().put("HEROKU_HOST", apiUrl);
+            pb.environment().put("HEROKU_API_KEY", token);
+            pb.environment().put("HEROKU_SKIP_NEW_VERSION_CHECK", "true");
+            pb.environment().put("NO_COLOR", "1");
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static synchronized void ensureInstalled() {
+        if (Files.isRegularFile(DIR.resolve("node_modules/heroku/bin/run.js"))) {
+            return;
+        }
+        Assumptions.assumeTrue(onPath("npm") && onPath("node"),
+                "npm and node are not installed: the Heroku CLI compatibility tests need them to install heroku@" + VERSION);
+        try {
+            Files.createDirectories(DIR);
+            Process p = new ProcessBuilder("npm", "install", "--no-save", "--no-audit", "--no-fund", "heroku@" + VERSION)
+                    .directory(DIR.toFile()).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("npm install heroku@" + VERSION + " in " + DIR + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
