@@ -73,6 +73,10 @@ final class ApiClient implements AutoCloseable {
         return send("PATCH", path, body);
     }
 
+    JsonNode put(String path, Object body) {
+        return send("PUT", path, body);
+    }
+
     JsonNode delete(String path) {
         return send("DELETE", path, null);
     }

@@ -77,6 +77,7 @@ public final class Main {
         cli.addSubcommand(new DomainCommands.ListDomains(inv));
         cli.addSubcommand(new DomainCommands.Add(inv));
         cli.addSubcommand(new DomainCommands.Remove(inv));
+        CertCommands.register(cli, inv);
         cli.addSubcommand(new AddonCommands.ListAddons(inv));
         cli.addSubcommand(new AddonCommands.Create(inv));
         cli.addSubcommand(new AddonCommands.Info(inv));

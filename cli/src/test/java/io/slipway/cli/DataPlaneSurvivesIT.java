@@ -171,6 +171,7 @@ class DataPlaneSurvivesIT {
             env.put("SLIPWAY_HOME", home.toString());
             env.put("SLIPWAY_API_PORT", Integer.toString(apiPort));
             env.put("SLIPWAY_ROUTER_PORT", Integer.toString(routerPort));
+            env.put("SLIPWAY_ROUTER_TLS_PORT", Integer.toString(freePort())); // not 8443: other runs may hold it
             env.put("SLIPWAY_BIND", "127.0.0.1");
             env.put("SLIPWAY_SKIP_BUILD", "1");
             env.remove("DATABASE_URL");

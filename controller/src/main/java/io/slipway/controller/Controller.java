@@ -221,6 +221,8 @@ public final class Controller implements AutoCloseable {
             new DynoRoutes(apps, formation, dynos, releases, runs).register(routes);
             new ScheduleRoutes(apps, schedules).register(routes);
             new DomainRoutes(apps, new DomainService(db, config.domain())).register(routes);
+            new io.slipway.controller.certs.CertRoutes(apps, new io.slipway.controller.certs.CertService(db,
+                    io.slipway.controller.certs.CertKey.underHome(config.home()), config.domain(), Clock.systemUTC())).register(routes);
             logging.register(routes, apps);
             addons.register(routes);
 

@@ -30,6 +30,8 @@ final class AppRouter implements HttpHandler {
     private final HttpHandler proxy;
     private final RequestLog requestLog;
     private final Metrics metrics;
+    /** HTTPS: the certificates and which apps send plain HTTP there; null when the router serves plain HTTP only. */
+    private final HttpsRedirect https;
     private final DefaultResponseListener errorAnswer = AppRouter::answerProxyFailure;
     private final ExchangeCompletionListener completion = this::completed;
     /** Requests for apps not yet complete (those begun before a drain), so that a stopping router can let them finish. */
@@ -38,7 +40,7 @@ final class AppRouter implements HttpHandler {
     private volatile boolean draining;
 
     AppRouter(String domain, RouteTable routes, Duration timeout, DynoForwarder forwarder, HttpHandler proxy,
-              RequestLog requestLog, Metrics metrics) {
+              RequestLog requestLog, Metrics metrics, HttpsRedirect https) {
         this.domain = domain;
         this.routes = routes;
         this.deadlines = new DynoDeadlines(timeout.toNanos(), AppRouter::timedOut);
@@ -46,6 +48,7 @@ final class AppRouter implements HttpHandler {
         this.proxy = proxy;
         this.requestLog = requestLog;
         this.metrics = metrics;
+        this.https = https;
     }
 
     @Override
@@ -77,6 +80,9 @@ final class AppRouter implements HttpHandler {
         }
         exchange.addExchangeCompleteListener(completion);
         exchange.getResponseHeaders().put(X_REQUEST_ID, f.requestId);
+        if (https != null && https.redirected(exchange, route.app(), host)) {
+            return;
+        }
 
         RouterError unavailable = route.unavailable();
         if (unavailable != null) {

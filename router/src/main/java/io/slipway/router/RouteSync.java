@@ -33,15 +33,18 @@ final class RouteSync implements AutoCloseable {
     private final RouteDatabase database;
     private final RouteTable table;
     private final Runnable onChange;
+    /** The certificates, read on the same connection and heard on {@link CertQueries#CHANNEL}; null without TLS. */
+    private final CertQueries certs;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean connected;
     private volatile Connection connection;
 
-    RouteSync(RouteDatabase database, RouteTable table, Runnable onChange) {
+    RouteSync(RouteDatabase database, RouteTable table, Runnable onChange, CertQueries certs) {
         this.database = database;
         this.table = table;
         this.onChange = onChange;
+        this.certs = certs;
         this.thread = new Thread(this::run, "route-sync");
         this.thread.setDaemon(true);
     }
@@ -64,6 +67,12 @@ final class RouteSync implements AutoCloseable {
                 connection = c;
                 try (Statement st = c.createStatement()) {
                     st.execute("listen " + CHANNEL);
+                    if (certs != null) {
+                        st.execute("listen " + CertQueries.CHANNEL);
+                    }
+                }
+                if (certs != null) {
+                    certs.loadAll(c);
                 }
                 long started = System.nanoTime();
                 RouteQueries.Loaded all = RouteQueries.all(c);
@@ -112,13 +121,28 @@ final class RouteSync implements AutoCloseable {
             if (notes != null && notes.length > 0) {
                 Set<String> apps = new LinkedHashSet<>();
                 boolean everything = false;
+                boolean routes = false;
+                boolean certificates = false;
                 for (PGNotification n : notes) {
+                    if (n.getName().equals(CertQueries.CHANNEL)) {
+                        certificates = true;
+                        continue;
+                    }
+                    routes = true;
                     String app = n.getParameter();
                     if (app == null || app.isBlank()) {
                         everything = true; // e.g. a deleted app: its name could no longer be looked up
                     } else {
                         apps.add(app);
                     }
+                }
+                if (certificates && certs != null) {
+                    long started = System.nanoTime();
+                    certs.loadAll(c); // few rows: all of them, as the database has them now
+                    log.info("tls: certificates reloaded in {} ms", (System.nanoTime() - started) / 1_000_000);
+                }
+                if (!routes) {
+                    continue;
                 }
                 if (everything) {
                     RouteQueries.Loaded all = RouteQueries.all(c);
@@ -135,6 +159,9 @@ final class RouteSync implements AutoCloseable {
                 onChange.run();
             }
             if (System.nanoTime() - lastFull >= FULL_RELOAD.toNanos()) {
+                if (certs != null) {
+                    certs.loadAll(c);
+                }
                 RouteQueries.Loaded all = RouteQueries.all(c);
                 table.replaceAll(all.apps(), all.hosts());
                 onChange.run();

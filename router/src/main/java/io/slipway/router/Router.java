@@ -51,6 +51,8 @@ public final class Router implements AutoCloseable {
     static final int BUFFER_BYTES = 16 * 1024;
 
     private final Undertow server;
+    /** HTTPS, on the same IO threads and handler chain; null when TLS is off. */
+    private final Undertow tlsServer;
     /** The IO threads; the router's own (Undertow stops only a worker it created), so that they start while the routes load. */
     private final XnioWorker worker;
     private final AppRouter apps;
@@ -58,8 +60,9 @@ public final class Router implements AutoCloseable {
     private final DynoPools pools;
     private final AsyncRequestLog ownLog;
 
-    private Router(Undertow server, AppRouter apps, RouteSync sync, DynoPools pools, AsyncRequestLog ownLog) {
+    private Router(Undertow server, Undertow tlsServer, AppRouter apps, RouteSync sync, DynoPools pools, AsyncRequestLog ownLog) {
         this.server = server;
+        this.tlsServer = tlsServer;
         this.worker = server.getWorker();
         this.apps = apps;
         this.sync = sync;
@@ -99,7 +102,10 @@ public final class Router implements AutoCloseable {
         DynoPools pools = new DynoPools(DynoPool.Tuning.DEFAULT);
         RouteSync[] syncRef = new RouteSync[1];
         Metrics metrics = new Metrics(routes, () -> syncRef[0] != null && syncRef[0].connected());
-        RouteSync sync = new RouteSync(config.database(), routes, () -> pools.retainOnly(routes.backends()));
+        TlsSettings tls = config.tls();
+        Certificates certificates = tls == null ? null : new Certificates(PlatformCertificate.load(tls, config.domain()));
+        CertQueries certQueries = tls == null ? null : new CertQueries(certificates, CertKey.readOrCreate(tls.certKeyFile()), config.domain());
+        RouteSync sync = new RouteSync(config.database(), routes, () -> pools.retainOnly(routes.backends()), certQueries);
         syncRef[0] = sync;
         sync.start(); // first: the database connect and first load overlap the server's own start below
 
@@ -111,7 +117,9 @@ public final class Router implements AutoCloseable {
                 .setReuseXForwarded(false)
                 .setRewriteHostHeader(false)
                 .build();
-        AppRouter apps = new AppRouter(config.domain(), routes, config.timeout(), new DynoForwarder(pools), proxy, requestLog, metrics);
+        Undertow[] tlsRef = new Undertow[1];
+        HttpsRedirect https = tls == null ? null : new HttpsRedirect(certificates, () -> listenerPort(tlsRef[0]));
+        AppRouter apps = new AppRouter(config.domain(), routes, config.timeout(), new DynoForwarder(pools), proxy, requestLog, metrics, https);
         HttpHandler chain = new RequestGuard(MAX_HEADER_BYTES,
                 new RouterHandler(config.domain(), new PlatformHandler(config.domain(), metrics), apps));
 
@@ -128,12 +136,19 @@ public final class Router implements AutoCloseable {
                 .setSocketOption(Options.BACKLOG, 1024)
                 .setHandler(chain)
                 .build();
+        Undertow tlsServer = tls == null ? null : TlsListener.build(worker, config.bind(), tls.port(), certificates, chain);
+        tlsRef[0] = tlsServer;
         if (!awaitRoutes(routes, routesWait)) {
             log.warn("routes: none read after {} s; listening anyway, answering 503 routes_unavailable until the database answers",
                     routesWait.toSeconds());
         }
         server.start();
-        Router router = new Router(server, apps, sync, pools, ownLog);
+        if (tlsServer != null) {
+            tlsServer.start();
+            log.info("router listening on https://{}:{} (TLS 1.2/1.3, HTTP/2 and HTTP/1.1 by ALPN, certificates by SNI)",
+                    config.bind(), listenerPort(tlsServer));
+        }
+        Router router = new Router(server, tlsServer, apps, sync, pools, ownLog);
         log.info("router listening on http://{}:{} for *.{} (dyno timeout {} ms, {} IO threads); routes from {}; ready {} ms after the JVM started",
                 config.bind(), router.port(), config.domain(), config.timeout().toMillis(), config.ioThreads(), config.database().describe(),
                 sinceJvmStart());
@@ -172,6 +187,15 @@ public final class Router implements AutoCloseable {
     }
 
     public int port() {
+        return listenerPort(server);
+    }
+
+    /** The HTTPS port; -1 when TLS is off. */
+    public int tlsPort() {
+        return tlsServer == null ? -1 : listenerPort(tlsServer);
+    }
+
+    private static int listenerPort(Undertow server) {
         return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
     }
 
@@ -188,6 +212,9 @@ public final class Router implements AutoCloseable {
             log.warn("router stopping with {} requests still in flight after {} s", left, DRAIN.toSeconds());
         }
         server.stop();
+        if (tlsServer != null) {
+            tlsServer.stop();
+        }
         worker.shutdown();
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);

@@ -23,9 +23,10 @@ import java.util.Map;
  *                 app's log stream there; 0 writes them to stdout instead ({@code SLIPWAY_ROUTER_LOG=stdout})
  * @param logKeyFile the platform's secret that tags those lines ({@code $SLIPWAY_HOME/log-key}, shared with
  *                 the controller; made by whichever starts first); unused when {@code logPort} is 0
+ * @param tls      HTTPS ({@code SLIPWAY_ROUTER_TLS_PORT}, {@code SLIPWAY_TLS_CERT}, {@code SLIPWAY_TLS_KEY}); null: plain HTTP only
  */
 public record RouterConfig(String bind, int port, String domain, RouteDatabase database, Duration timeout, int ioThreads,
-                           int logPort, Path logKeyFile) {
+                           int logPort, Path logKeyFile, TlsSettings tls) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -62,7 +63,12 @@ public record RouterConfig(String bind, int port, String domain, RouteDatabase d
 
     /** With the default number of IO threads, request lines on stdout. */
     public RouterConfig(String bind, int port, String domain, RouteDatabase database, Duration timeout) {
-        this(bind, port, domain, database, timeout, defaultIoThreads(), 0, null);
+        this(bind, port, domain, database, timeout, defaultIoThreads(), 0, null, null);
+    }
+
+    /** The same settings, serving HTTPS as {@code tls} says. */
+    RouterConfig withTls(TlsSettings tls) {
+        return new RouterConfig(bind, port, domain, database, timeout, ioThreads, logPort, logKeyFile, tls);
     }
 
     static int defaultIoThreads() {
@@ -83,7 +89,8 @@ public record RouterConfig(String bind, int port, String domain, RouteDatabase d
         return new RouterConfig(env.getOrDefault("SLIPWAY_BIND", "127.0.0.1"), port,
                 env.getOrDefault("SLIPWAY_DOMAIN", "localhost"), RouteDatabase.fromEnv(env),
                 parseTimeout(env.get("SLIPWAY_ROUTER_TIMEOUT")), parseIoThreads(env.get("SLIPWAY_ROUTER_IO_THREADS")),
-                logPort(env), defaultHome(env).toAbsolutePath().resolve(LogKey.FILE));
+                logPort(env), defaultHome(env).toAbsolutePath().resolve(LogKey.FILE),
+                TlsSettings.fromEnv(env, defaultHome(env).toAbsolutePath()));
     }
 
     /** Where the controller takes log lines, as it computes it; 0 when SLIPWAY_ROUTER_LOG=stdout. */

@@ -57,7 +57,7 @@ class RequestLogDeliveryTest {
                 }
             });
             RouterConfig config = new RouterConfig("127.0.0.1", 0, "localhost", RouteDatabase.ofUrl(p.databaseUrl()),
-                    RouterConfig.DEFAULT_TIMEOUT, 1, controller.getLocalPort(), keyHome.resolve(LogKey.FILE));
+                    RouterConfig.DEFAULT_TIMEOUT, 1, controller.getLocalPort(), keyHome.resolve(LogKey.FILE), null);
             try (Router router = Router.start(config)) {
                 await().atMost(Duration.ofSeconds(5)).until(() ->
                         p.send(RoutedPlatform.request(router, "streamed.localhost", "/x").GET().build()).statusCode() == 200);
@@ -86,7 +86,7 @@ class RequestLogDeliveryTest {
         p.createApp("tailed");
         p.addWebDyno("tailed", 1, web.port());
         RouterConfig config = new RouterConfig("127.0.0.1", 0, "localhost", RouteDatabase.ofUrl(p.databaseUrl()),
-                RouterConfig.DEFAULT_TIMEOUT, 1, RouterConfig.logPort(p.platform.env()), p.platform.home().resolve(LogKey.FILE));
+                RouterConfig.DEFAULT_TIMEOUT, 1, RouterConfig.logPort(p.platform.env()), p.platform.home().resolve(LogKey.FILE), null);
         try (Router router = Router.start(config)) {
             await().atMost(Duration.ofSeconds(5)).until(() ->
                     p.send(RoutedPlatform.request(router, "tailed.localhost", "/seen-in-logs").GET().build()).statusCode() == 200);

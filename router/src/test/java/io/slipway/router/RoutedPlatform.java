@@ -66,6 +66,14 @@ final class RoutedPlatform implements AutoCloseable {
         return r;
     }
 
+    /** A router serving HTTPS too, with the controller's home (its cert-key, a self-signed platform certificate in tls/). */
+    Router startTlsRouter() {
+        Router r = Router.start(new RouterConfig("127.0.0.1", 0, "localhost", RouteDatabase.ofUrl(databaseUrl()), RouterConfig.DEFAULT_TIMEOUT)
+                .withTls(new TlsSettings(0, null, null, platform.home())), log);
+        extras.add(r);
+        return r;
+    }
+
     // ---- the platform's state, as the controller and dyno manager would write it ------------------
 
     /** Creates an app through the API; the database tells the router (a trigger on apps). */

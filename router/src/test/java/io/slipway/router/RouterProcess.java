@@ -40,6 +40,7 @@ final class RouterProcess implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().put("DATABASE_URL", databaseUrl);
         pb.environment().put("SLIPWAY_ROUTER_PORT", Integer.toString(port));
+        pb.environment().put("SLIPWAY_ROUTER_TLS_PORT", "off"); // HTTPS is HttpsTest's; 8443 may be taken by another run
         pb.environment().put("SLIPWAY_BIND", "127.0.0.1");
         pb.environment().put("SLIPWAY_DOMAIN", "localhost");
         pb.environment().put("SLIPWAY_ROUTER_LOG", "stdout");
