@@ -69,7 +69,7 @@ class BackupSchedulesTest {
         List<LogLine> events = new CopyOnWriteArrayList<>();
         ScheduleService quartz = new ScheduleService(db, null, LogSink.NULL, Clock.systemUTC(),
                 new ScheduleService.Settings(Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(2),
-                        Duration.ofMillis(500), 100));
+                        Duration.ofSeconds(1), 100));
         try {
             AppService apps = new AppService(db);
             AddonStore store = new AddonStore(db);
