@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # Prints issue 14's add-on figures (phase 1): `addons:create postgres` until the server accepts
 # connections and DATABASE_URL is set (goal < 5 s with the image built), and the idle memory of one
-# PostgreSQL add-on after it settled (`docker stats`, goal < 40 MB). Backup figures come with backups.
+# PostgreSQL add-on after it settled (`docker stats`, goal < 40 MB); and (phase 2) pg:backups:capture
+# and pg:backups:restore of a BACKUP_MB database (default 1024: 1 GB) timed side by side with bare
+# `pg_dump -Fc` / `pg_restore` (the same binaries, same flags, run directly with `docker exec` and a
+# file on the host, without Slipway) on the same data in the same run (goal: within 1.3x).
 #
 # Runs its own platform (`./slipway up --detach`) on a temporary SLIPWAY_HOME and free loopback
 # ports, and removes everything it made when it exits.
-# Usage: bench/addons.sh
+# Usage: [BACKUP_MB=1024] bench/addons.sh   (BACKUP_MB=0 skips the backup figures)
 set -euo pipefail
 
 TOP=$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 readonly TOP SLIPWAY=$TOP/slipway
-readonly CREATE_GOAL_MS=5000 MEMORY_GOAL_MB=40
+readonly CREATE_GOAL_MS=5000 MEMORY_GOAL_MB=40 BACKUP_GOAL_RATIO=1.3 BACKUP_MB=${BACKUP_MB:-1024}
 
 seconds() { printf '%d.%d s' $(($1 / 1000)) $(($1 % 1000 / 100)); }
 
@@ -53,3 +56,40 @@ printf '  %-44s %-8s (goal < %s: %s)\n' "addons:create postgres until it accepts
     "$(seconds $CREATE_GOAL_MS)" "$( ((create < CREATE_GOAL_MS)) && echo met || echo NOT met)"
 printf '  %-44s %-8s (goal < %s MB: %s)\n' "idle memory (docker stats, after 10 s)" "$mb MB" "$MEMORY_GOAL_MB" \
     "$(awk -v m="$mb" -v g=$MEMORY_GOAL_MB 'BEGIN { print (m < g) ? "met" : "NOT met" }')"
+
+((BACKUP_MB > 0)) || exit 0
+
+# Rows of hex text (about 140 bytes on disk each, compressing about 2.5:1, as real text does).
+rows=$((BACKUP_MB * 1024 * 1024 / 140))
+"$SLIPWAY" pg:psql -a bench -c "create table items as select i, md5(i::text) || md5((i * 7)::text) || md5((i * 13)::text) as v from generate_series(1, $rows) i" >/dev/null
+size=$("$SLIPWAY" pg:psql -a bench -c "copy (select pg_database_size(current_database())) to stdout")
+dump=$HOME_DIR/bare.dump
+restore_flags=(--clean --if-exists --no-owner --no-acl --single-transaction -d bench)
+
+start=$(now_ms)
+docker exec "$container" pg_dump -Fc -d bench >"$dump"
+bare_dump=$(($(now_ms) - start))
+start=$(now_ms)
+"$SLIPWAY" pg:backups:capture -a bench >/dev/null
+slipway_dump=$(($(now_ms) - start))
+start=$(now_ms)
+docker exec -i "$container" pg_restore "${restore_flags[@]}" <"$dump"
+bare_restore=$(($(now_ms) - start))
+start=$(now_ms)
+"$SLIPWAY" pg:backups:restore b001 -a bench --confirm bench >/dev/null
+slipway_restore=$(($(now_ms) - start))
+
+# Server side (the platform's own timing of the same operations, without the CLI's JVM start and polling).
+server_dump=$("$SLIPWAY" logs -a bench -n 1500 | sed -n 's/.*Backup b001 of .* done: .* (\([0-9]*\) ms)$/\1/p' | tail -n 1)
+server_restore=$("$SLIPWAY" logs -a bench -n 1500 | sed -n 's/.*Restore of b001 done: .* in \([0-9]*\) ms$/\1/p' | tail -n 1)
+
+ratio() { awk -v s="$1" -v b="$2" -v g=$BACKUP_GOAL_RATIO 'BEGIN { r = s / b; printf "%.2fx (goal within %sx: %s)", r, g, (r <= g) ? "met" : "NOT met" }'; }
+echo "Backups of a $((size / 1024 / 1024)) MB database (BACKUP_MB=$BACKUP_MB; dump $(($(stat -c %s "$dump") / 1024 / 1024)) MB):"
+printf '  %-44s %-8s bare pg_dump -Fc %-8s %s\n' "pg:backups:capture (dump + verify + sha256)" "$(seconds "$slipway_dump")" \
+    "$(seconds "$bare_dump")" "$(ratio "$slipway_dump" "$bare_dump")"
+printf '  %-44s %-8s bare pg_restore %-8s  %s\n' "pg:backups:restore (sha256 + pg_restore)" "$(seconds "$slipway_restore")" \
+    "$(seconds "$bare_restore")" "$(ratio "$slipway_restore" "$bare_restore")"
+printf '  %-44s %-8s bare pg_dump -Fc %-8s %s\n' "  of which the platform's capture" "$(seconds "$server_dump")" \
+    "$(seconds "$bare_dump")" "$(ratio "$server_dump" "$bare_dump")"
+printf '  %-44s %-8s bare pg_restore %-8s  %s\n' "  of which the platform's restore" "$(seconds "$server_restore")" \
+    "$(seconds "$bare_restore")" "$(ratio "$server_restore" "$bare_restore")"

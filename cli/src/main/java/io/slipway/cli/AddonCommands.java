@@ -241,7 +241,8 @@ final class AddonCommands {
 
     @Command(name = "addons:destroy", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = {"Destroy an add-on and its data: addons:destroy postgres-shop-1 --confirm shop. "
-                    + "Refused while it is attached to other apps (detach it there first)."})
+                    + "Refused while it is attached to other apps (detach it there first). A PostgreSQL add-on is backed "
+                    + "up first (listed by pg:backups) unless --no-backup; if that backup fails, nothing is destroyed."})
     static final class Destroy implements Callable<Integer> {
         private final Invocation inv;
 
@@ -251,6 +252,9 @@ final class AddonCommands {
         @Option(names = "--confirm", paramLabel = "APP", description = "The add-on's app, to confirm.")
         String confirm;
 
+        @Option(names = "--no-backup", description = "Do not take a last backup of a PostgreSQL add-on first.")
+        boolean noBackup;
+
         Destroy(Invocation inv) {
             this.inv = inv;
         }
@@ -258,11 +262,13 @@ final class AddonCommands {
         @Override
         public Integer call() {
             ApiClient api = inv.api();
-            String path = "/addons/" + ApiClient.segment(name) + (confirm == null ? "" : "?confirm=" + ApiClient.segment(confirm));
+            String path = "/addons/" + ApiClient.segment(name) + (confirm == null ? "" : "?confirm=" + ApiClient.segment(confirm))
+                    + (noBackup ? (confirm == null ? "?" : "&") + "no_backup=true" : "");
             Progress.run(inv, "Destroying " + name,
                     () -> api.convert(api.delete(path), AddonView.class),
                     a -> "done" + a.attachments().stream().map(t -> ", " + t.configVar() + " unset on " + t.app()
-                            + (t.release() == null ? "" : " (" + t.release() + ")")).collect(Collectors.joining()));
+                            + (t.release() == null ? "" : " (" + t.release() + ")")).collect(Collectors.joining())
+                            + (a.message() == null ? "" : "; " + a.message()));
             return 0;
         }
     }

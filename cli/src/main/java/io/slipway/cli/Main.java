@@ -86,6 +86,12 @@ public final class Main {
         cli.addSubcommand(new AddonCommands.Destroy(inv));
         cli.addSubcommand(new PgCommands.Psql(inv));
         cli.addSubcommand(new PgCommands.Info(inv));
+        cli.addSubcommand(new PgBackupCommands.ListBackups(inv));
+        cli.addSubcommand(new PgBackupCommands.Capture(inv));
+        cli.addSubcommand(new PgBackupCommands.Restore(inv));
+        cli.addSubcommand(new PgBackupCommands.Download(inv));
+        cli.addSubcommand(new PgBackupCommands.Schedule(inv));
+        cli.addSubcommand(new PgBackupCommands.Delete(inv));
         cli.addSubcommand(new RunCommand(inv));
         cli.addSubcommand(new LogsCommand(inv));
         cli.addSubcommand(new ScheduleCommands.ListSchedules(inv));

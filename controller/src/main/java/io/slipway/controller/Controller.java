@@ -188,7 +188,8 @@ public final class Controller implements AutoCloseable {
             apps.onDestroy(app -> networks.removeApp(app.name().value())); // once no container of the app is left
             configVars.afterChange(releaseMade);
             // Add-ons (factor IV): destroying an app destroys its add-ons, once its dynos are stopped.
-            Addons addons = Addons.wire(db, apps, configVars, docker, platform.shortId(), networks, config.buildpacksDir());
+            Addons addons = Addons.wire(db, apps, configVars, docker, platform.shortId(), networks, config.buildpacksDir(),
+                    schedules, logs, config.hostEnv(), config.home());
             apps.onDestroy(addons.service()::appDestroyed);
             GitRepositories repos = new GitRepositories(config.home().resolve("git"));
             apps.onDestroy(app -> repos.delete(app.name()));

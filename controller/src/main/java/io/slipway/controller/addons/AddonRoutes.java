@@ -41,7 +41,7 @@ public final class AddonRoutes {
         });
         routes.get("/addons/{name}", ex -> JsonIO.send(ex, 200, addons.info(Routes.param(ex, "name"))));
         routes.delete("/addons/{name}", ex -> JsonIO.send(ex, 200,
-                addons.destroy(Routes.param(ex, "name"), query(ex, "confirm"), by(ex))));
+                addons.destroy(Routes.param(ex, "name"), query(ex, "confirm"), "true".equals(query(ex, "no_backup")), by(ex))));
         routes.post("/addons/{name}/attachments", ex -> {
             String name = Routes.param(ex, "name");
             AttachAddon body = JsonIO.read(ex, AttachAddon.class);
@@ -69,7 +69,7 @@ public final class AddonRoutes {
         return BearerAuth.principal(ex).name();
     }
 
-    private static String query(HttpServerExchange ex, String name) {
+    static String query(HttpServerExchange ex, String name) {
         Deque<String> values = ex.getQueryParameters().get(name);
         return values == null || values.isEmpty() ? null : values.getFirst();
     }

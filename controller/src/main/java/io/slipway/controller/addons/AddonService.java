@@ -35,6 +35,8 @@ public final class AddonService {
     private final AddonContainers containers;
     private final AddonProvisioner provisioner;
     private final SecureRandom random = new SecureRandom();
+    private BackupService backups;
+    private BackupSchedules backupSchedules;
 
     AddonService(AddonStore store, AppService apps, ConfigService config, AddonContainers containers,
                  AddonProvisioner provisioner) {
@@ -43,6 +45,12 @@ public final class AddonService {
         this.config = config;
         this.containers = containers;
         this.provisioner = provisioner;
+    }
+
+    /** Backups come in after construction: they resolve add-ons through the same store. */
+    void backups(BackupService backups, BackupSchedules schedules) {
+        this.backups = backups;
+        this.backupSchedules = schedules;
     }
 
     /** Starts creating an add-on of {@code app}; the answer says its name, and {@code creating}. */
@@ -104,9 +112,15 @@ public final class AddonService {
 
     /**
      * Destroys an add-on and its data, once {@code confirm} names its app and it is attached to no
-     * other app; its vars on its own app go, with a release.
+     * other app; its vars on its own app go, with a release. A PostgreSQL add-on's data is backed up
+     * first (kept and listed with the app's backups) unless {@code noBackup}: when that backup
+     * fails, nothing is destroyed.
      */
     public AddonView destroy(String name, String confirm, String by) {
+        return destroy(name, confirm, false, by);
+    }
+
+    public AddonView destroy(String name, String confirm, boolean noBackup, String by) {
         Addon addon = get(name);
         String owner = ownerName(addon);
         if (confirm == null || !confirm.equals(owner)) {
@@ -124,9 +138,23 @@ public final class AddonService {
                     + elsewhere.stream().map(t -> "slipway addons:detach " + t.name() + " -a " + t.app())
                     .collect(Collectors.joining(", ")));
         }
+        String lastBackup = null;
+        if (addon.kind().equals(Service.POSTGRES) && addon.state() == Addon.State.READY && !noBackup && backups != null) {
+            Backup last = backups.captureNow(owner, addon.appId(), addon, Backup.Trigger.DESTROY, by);
+            if (last.state() != Backup.State.DONE) {
+                throw new ApiException(409, "backup_failed", "the last backup of " + addon.name() + " (" + last.label()
+                        + ") failed: " + last.failure() + "; nothing was destroyed. Fix that, or destroy without a backup: "
+                        + "slipway addons:destroy " + addon.name() + " --confirm " + owner + " --no-backup");
+            }
+            lastBackup = "last backup " + last.label() + " (" + Sizes.of(last.sizeBytes()) + ", verified) kept: "
+                    + "slipway pg:backups:download " + last.label() + " -a " + owner;
+        }
+        if (backupSchedules != null) {
+            backupSchedules.forget(addon.id());
+        }
         List<AddonView.Attachment> removed = provisioner.destroy(addon, by);
-        log.info("app={} addon={} destroyed by {}", owner, addon.name(), by);
-        return new AddonView(addon.name(), addon.service(), addon.version(), owner, "destroyed", null, removed, null,
+        log.info("app={} addon={} destroyed by {}{}", owner, addon.name(), by, lastBackup == null ? "" : "; " + lastBackup);
+        return new AddonView(addon.name(), addon.service(), addon.version(), owner, "destroyed", lastBackup, removed, null,
                 addon.createdAt());
     }
 
@@ -140,12 +168,19 @@ public final class AddonService {
 
     /** After a controller start: forget add-ons of destroyed apps, resume creations, adopt the servers. */
     public void start() {
+        if (backups != null) {
+            backups.start();
+            backupSchedules.start();
+        }
         provisioner.adoptAll();
     }
 
     /** The app is gone: its add-ons go too (detached from other apps first), and others leave its network. */
     public void appDestroyed(App app) {
         provisioner.appDestroyed(app.id(), app.name().value());
+        if (backups != null) {
+            backups.appDestroyed(app);
+        }
     }
 
     Addon get(String name) {

@@ -71,6 +71,10 @@ final class AddonStore {
         });
     }
 
+    Optional<Addon> find(UUID id) {
+        return list("select " + COLUMNS + " from addons a where a.id = ?", id).stream().findFirst();
+    }
+
     List<Addon> ownedBy(UUID appId) {
         return list("select " + COLUMNS + " from addons a where a.app_id = ? order by a.service, a.number", appId);
     }

@@ -13,10 +13,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.quartz.CronScheduleBuilder;
@@ -67,6 +70,14 @@ public final class ScheduleService implements AutoCloseable {
     private final ExecutorService runs = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("schedule-run-", 1).factory());
     private volatile boolean closed;
+    /** Other features' timers (add-on backups), by Quartz job group: fired to them, left alone by {@link #reconcile}. */
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+    /** What another feature does when one of its planned jobs fires; called on a Quartz thread, so it only hands off. */
+    @FunctionalInterface
+    public interface Timer {
+        void fire(String name, Instant scheduledFor);
+    }
 
     public ScheduleService(Database db, OneOffRunner runner, LogSink logs, Clock clock, Settings settings) {
         this.store = new ScheduleStore(db, settings.historyPerSchedule());
@@ -77,7 +88,11 @@ public final class ScheduleService implements AutoCloseable {
         this.quartz = Quartz.create(db.dataSource(), new Quartz.Tuning(settings.misfireThreshold(),
                 settings.clusterCheckin(), settings.idleWait(), 2));
         try {
-            quartz.setJobFactory((bundle, scheduler) -> new FireSchedule(this));
+            quartz.setJobFactory((bundle, scheduler) -> {
+                Timer timer = timers.get(bundle.getJobDetail().getKey().getGroup());
+                return timer == null ? new FireSchedule(this) : context -> timer.fire(
+                        context.getJobDetail().getKey().getName(), context.getScheduledFireTime().toInstant());
+            });
             this.instanceId = quartz.getSchedulerInstanceId();
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot set up the Quartz scheduler: " + e.getMessage(), e);
@@ -93,6 +108,35 @@ public final class ScheduleService implements AutoCloseable {
             throw new IllegalStateException("cannot start the Quartz scheduler: " + e.getMessage(), e);
         }
         log.info("scheduler instance {} started (clustered on the platform database)", instanceId);
+    }
+
+    /** Registers the timer of Quartz job group {@code group}; before {@link #start()}, so its jobs are not taken for stale ones. */
+    public void timer(String group, Timer timer) {
+        timers.put(group, timer);
+    }
+
+    /** Fires {@code group}'s timer with {@code name} on {@code cron} in {@code zone}, replacing what it had planned under that name. */
+    public void plan(String group, String name, Cron cron, ZoneId zone) {
+        JobKey key = new JobKey(name, group);
+        Trigger trigger = TriggerBuilder.newTrigger().withIdentity(name, group)
+                .withSchedule(CronScheduleBuilder.cronSchedule(cron.expression(zone)).inTimeZone(TimeZone.getTimeZone(zone))
+                        .withMisfireHandlingInstructionFireAndProceed())
+                .build();
+        try {
+            quartz.scheduleJob(JobBuilder.newJob(FireSchedule.class).withIdentity(key).build(), Set.of(trigger), true);
+        } catch (SchedulerException e) {
+            throw new IllegalStateException(group + "/" + name + ": Quartz refused the trigger: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops firing {@code group}'s timer for {@code name}. */
+    public void unplan(String group, String name) {
+        unschedule(new JobKey(name, group));
+    }
+
+    /** The next time {@code cron} fires in {@code zone}. */
+    public Optional<Instant> next(Cron cron, ZoneId zone) {
+        return cron.nextAfter(clock.instant(), zone);
     }
 
     /** Adds a schedule from the API's request; every refusal (422) comes before anything is stored. */
@@ -278,6 +322,9 @@ public final class ScheduleService implements AutoCloseable {
                 }
             }
             for (String group : quartz.getJobGroupNames()) {
+                if (timers.containsKey(group)) {
+                    continue; // planned by another feature, which keeps them in step with its own table
+                }
                 for (JobKey key : quartz.getJobKeys(GroupMatcher.jobGroupEquals(group))) {
                     if (!known.contains(key.getName())) {
                         quartz.deleteJob(key);
