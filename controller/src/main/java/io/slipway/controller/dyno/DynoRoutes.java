@@ -49,8 +49,11 @@ public final class DynoRoutes {
             App app = app(ex);
             Map<Integer, Map<String, String>> commands = new HashMap<>();
             Map<String, String> sizes = new HashMap<>();
-            formation.get(app).forEach(f -> sizes.put(f.type(), f.size()));
-            List<DynoView> views = new java.util.ArrayList<>(manager.dynos(app.id()).stream()
+            List<DynoStore.Row> rows = manager.dynos(app.id());
+            if (!rows.isEmpty()) { // an app with no release yet has no formation, and no dynos to size
+                formation.get(app).forEach(f -> sizes.put(f.type(), f.size()));
+            }
+            List<DynoView> views = new java.util.ArrayList<>(rows.stream()
                     .map(r -> new DynoView(r.type() + "." + r.index(), r.type(), r.state().value(), "v" + r.release(),
                             commands.computeIfAbsent(r.release(), v -> processTypes(app, v)).get(r.type()),
                             r.startedAt(), r.restarts(), r.restartAt(), sizes.getOrDefault(r.type(), "standard")))
