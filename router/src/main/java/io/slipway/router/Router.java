@@ -103,7 +103,10 @@ public final class Router implements AutoCloseable {
         RouteSync[] syncRef = new RouteSync[1];
         Metrics metrics = new Metrics(routes, () -> syncRef[0] != null && syncRef[0].connected());
         TlsSettings tls = config.tls();
-        Certificates certificates = tls == null ? null : new Certificates(PlatformCertificate.load(tls, config.domain()));
+        // The platform certificate (PEM parsing or generation, BouncyCastle's classes) loads beside the
+        // database connect: on the start's critical path it cost a killed router about a second.
+        Certificates certificates = tls == null ? null : new Certificates(
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> PlatformCertificate.load(tls, config.domain())));
         CertQueries certQueries = tls == null ? null : new CertQueries(certificates, CertKey.readOrCreate(tls.certKeyFile()), config.domain());
         RouteSync sync = new RouteSync(config.database(), routes, () -> pools.retainOnly(routes.backends()), certQueries);
         syncRef[0] = sync;
@@ -141,6 +144,9 @@ public final class Router implements AutoCloseable {
         if (!awaitRoutes(routes, routesWait)) {
             log.warn("routes: none read after {} s; listening anyway, answering 503 routes_unavailable until the database answers",
                     routesWait.toSeconds());
+        }
+        if (certificates != null) {
+            certificates.platform(); // a platform certificate that cannot be read fails the start, before it listens
         }
         server.start();
         if (tlsServer != null) {
