@@ -1,5 +1,6 @@
 package io.slipway.controller;
 
+import io.slipway.keys.CertKey;
 import io.slipway.api.AppInfo;
 import io.slipway.controller.heroku.HerokuRoutes;
 import io.slipway.controller.heroku.LogSessions;
@@ -223,7 +224,7 @@ public final class Controller implements AutoCloseable {
             new ScheduleRoutes(apps, schedules).register(routes);
             new DomainRoutes(apps, new DomainService(db, config.domain())).register(routes);
             new io.slipway.controller.certs.CertRoutes(apps, new io.slipway.controller.certs.CertService(db,
-                    io.slipway.controller.certs.CertKey.underHome(config.home()), config.domain(), Clock.systemUTC())).register(routes);
+                    CertKey.underHome(config.home()), config.domain(), Clock.systemUTC())).register(routes);
             logging.register(routes, apps);
             addons.register(routes);
 

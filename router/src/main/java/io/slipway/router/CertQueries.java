@@ -1,5 +1,7 @@
 package io.slipway.router;
 
+import io.slipway.keys.Pem;
+import io.slipway.keys.CertKey;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;

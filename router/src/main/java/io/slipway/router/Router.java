@@ -1,5 +1,7 @@
 package io.slipway.router;
 
+import io.slipway.keys.CertKey;
+import io.slipway.keys.LogKey;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.predicate.Predicates;

@@ -1,5 +1,6 @@
 package io.slipway.router;
 
+import io.slipway.keys.CertKey;
 import java.nio.file.Path;
 import java.util.Map;
 

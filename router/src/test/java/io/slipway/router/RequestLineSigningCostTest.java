@@ -1,5 +1,6 @@
 package io.slipway.router;
 
+import io.slipway.keys.LogKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.DatagramSocket;

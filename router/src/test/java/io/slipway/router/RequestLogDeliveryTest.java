@@ -1,5 +1,6 @@
 package io.slipway.router;
 
+import io.slipway.keys.LogKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -69,7 +70,7 @@ class RequestLogDeliveryTest {
             listener.join(1000);
             // The router made the key (no controller ran here); the controller's own check accepts its tags.
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyHome.resolve(LogKey.FILE)))).isEqualTo("rw-------");
-            var controllersKey = io.slipway.controller.logs.LogKey.underHome(keyHome);
+            var controllersKey = LogKey.underHome(keyHome);
             byte[] datagram = received.get(0).getBytes(StandardCharsets.UTF_8);
             assertThat(controllersKey.verifies(datagram, datagram.length)).isTrue();
             datagram[datagram.length - 1] ^= 1;

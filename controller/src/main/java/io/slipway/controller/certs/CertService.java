@@ -1,5 +1,6 @@
 package io.slipway.controller.certs;
 
+import io.slipway.keys.CertKey;
 import io.slipway.api.CertificateView;
 import io.slipway.controller.app.App;
 import io.slipway.controller.db.Database;

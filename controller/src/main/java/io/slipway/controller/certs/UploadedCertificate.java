@@ -1,16 +1,12 @@
 package io.slipway.controller.certs;
 
+import io.slipway.keys.Pem;
 import io.slipway.controller.http.ApiException;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
-import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -23,12 +19,6 @@ import java.util.stream.Collectors;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import javax.security.auth.x500.X500Principal;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.PEMEncryptedKeyPair;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
  * A certificate and key as {@code certs:add} receives them, checked before anything is stored:
@@ -77,9 +67,7 @@ record UploadedCertificate(List<X509Certificate> chain, PrivateKey key, List<Str
                     : "the certificate is not PEM: expected a file with -----BEGIN CERTIFICATE-----");
         }
         try {
-            List<X509Certificate> chain = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))).stream()
-                    .map(c -> (X509Certificate) c).toList();
+            List<X509Certificate> chain = Pem.certificates(pem);
             if (chain.isEmpty()) {
                 throw ApiException.invalid("the certificate is not PEM: expected a file with -----BEGIN CERTIFICATE-----");
             }
@@ -96,29 +84,11 @@ record UploadedCertificate(List<X509Certificate> chain, PrivateKey key, List<Str
         if (pem == null || pem.isBlank()) {
             throw ApiException.invalid("no private key given: pass the PEM key file after the certificate");
         }
-        Object o;
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            o = parser.readObject();
-        } catch (IOException | RuntimeException e) {
-            throw ApiException.invalid("the private key does not parse as PEM: " + e.getMessage());
-        }
-        if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
-            throw ApiException.invalid("the private key is encrypted with a passphrase; decrypt it first "
-                    + "('openssl pkey -in key.pem -out key.plain.pem') and pass that");
-        }
         try {
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            if (o instanceof PEMKeyPair pair) { // PKCS#1 or SEC1
-                return SecKeys.privateKey(pair, converter);
-            }
-            if (o instanceof PrivateKeyInfo info) {
-                return converter.getPrivateKey(info);
-            }
-        } catch (IOException e) {
-            throw ApiException.invalid("the private key cannot be read: " + e.getMessage());
+            return Pem.privateKey(pem);
+        } catch (Pem.KeyException e) {
+            throw ApiException.invalid(e.getMessage());
         }
-        throw ApiException.invalid(o == null ? "the private key is not PEM: expected -----BEGIN PRIVATE KEY----- (or RSA/EC PRIVATE KEY)"
-                : "a " + o.getClass().getSimpleName().replace("X509CertificateHolder", "certificate") + " was given where the private key goes");
     }
 
     /** Whether the certificate's public key verifies what the private key signs (any key type, no arithmetic of our own). */

@@ -1,5 +1,6 @@
 package io.slipway.controller.logs;
 
+import io.slipway.keys.LogKey;
 import io.slipway.controller.app.AppService;
 import io.undertow.server.RoutingHandler;
 import java.nio.file.Path;

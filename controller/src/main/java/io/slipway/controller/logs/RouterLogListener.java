@@ -1,5 +1,6 @@
 package io.slipway.controller.logs;
 
+import io.slipway.keys.LogKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -1,5 +1,6 @@
 package io.slipway.controller.certs;
 
+import io.slipway.keys.CertKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

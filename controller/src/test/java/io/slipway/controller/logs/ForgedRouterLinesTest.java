@@ -1,5 +1,6 @@
 package io.slipway.controller.logs;
 
+import io.slipway.keys.LogKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
