@@ -117,6 +117,10 @@ class DataPlaneSurvivesIT {
                 sleep(5);
             }
         });
+        // ./slipway makes the router's class archive in a training run once the platform is up; a
+        // router killed before that (seconds after a first `up`) starts without it.
+        await("the router's class archive, made by ./slipway's training run").atMost(Duration.ofSeconds(60))
+                .until(() -> Files.exists(home.resolve("run/router.aot")) || Files.exists(home.resolve("run/router.jsa")));
         sleep(1000);
         long pid = Long.parseLong(Files.readString(home.resolve("run/router.pid")).trim());
         ProcessHandle router = ProcessHandle.of(pid).orElseThrow();

@@ -10,6 +10,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals("--train")) {
+            train();
+            return;
+        }
         Router router;
         try {
             router = Router.start(RouterConfig.fromEnv(System.getenv()));
@@ -19,5 +23,16 @@ public final class Main {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(router::close, "shutdown"));
+    }
+
+    /** {@link Training}: exits 0 once done, so that the JVM writes its class archive. */
+    private static void train() {
+        try {
+            Training.run(RouterConfig.fromEnv(System.getenv()));
+        } catch (Exception e) {
+            log.error("router training run failed: {}", e.getMessage());
+            System.exit(1);
+        }
+        System.exit(0);
     }
 }

@@ -1,5 +1,6 @@
 package io.slipway.router;
 
+import io.slipway.keys.LogKey;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -69,6 +70,12 @@ public record RouterConfig(String bind, int port, String domain, RouteDatabase d
     /** The same settings, serving HTTPS as {@code tls} says. */
     RouterConfig withTls(TlsSettings tls) {
         return new RouterConfig(bind, port, domain, database, timeout, ioThreads, logPort, logKeyFile, tls);
+    }
+
+    /** The same settings on ports the system picks (the training run beside a running router). */
+    RouterConfig onFreePorts() {
+        TlsSettings freeTls = tls == null ? null : new TlsSettings(0, tls.certFile(), tls.keyFile(), tls.home());
+        return new RouterConfig(bind, 0, domain, database, timeout, ioThreads, logPort, logKeyFile, freeTls);
     }
 
     static int defaultIoThreads() {
