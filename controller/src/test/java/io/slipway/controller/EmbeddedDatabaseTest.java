@@ -41,6 +41,17 @@ class EmbeddedDatabaseTest {
         assertThat(api.get("/account").status()).isEqualTo(200);
     }
 
+    /** A restarted router connects in a cold JVM: 4096 SCRAM iterations cost it some 80-100 ms there. */
+    @Test
+    void thePasswordFileStillOpensTheDatabaseWhoseVerifierHasFewIterations() throws Exception {
+        var url = EmbeddedPostgres.underHome(platform.home()).url();
+        try (var c = java.sql.DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+             var rs = c.createStatement().executeQuery("select rolpassword from pg_authid where rolname = current_user")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).startsWith("SCRAM-SHA-256$" + EmbeddedPostgres.SCRAM_ITERATIONS + ":");
+        }
+    }
+
     @Test
     void aRestartedControllerAdoptsTheRunningDatabaseAndLosesNothing() {
         assertThat(api.post("/apps", "{\"name\":\"kept\"}").status()).isEqualTo(201);

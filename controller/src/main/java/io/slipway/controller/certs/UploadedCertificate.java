@@ -1,5 +1,6 @@
 package io.slipway.controller.certs;
 
+import io.slipway.keys.HostNames;
 import io.slipway.keys.Pem;
 import io.slipway.controller.http.ApiException;
 import java.security.GeneralSecurityException;
@@ -7,13 +8,9 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.net.ssl.TrustManagerFactory;
@@ -27,7 +24,6 @@ import javax.security.auth.x500.X500Principal;
  * of the app covered. Each failure is a 422 saying what was wrong and what to do.
  */
 record UploadedCertificate(List<X509Certificate> chain, PrivateKey key, List<String> names) {
-    private static final int DNS_NAME = 2;
 
     X509Certificate leaf() {
         return chain.getFirst();
@@ -48,8 +44,8 @@ record UploadedCertificate(List<X509Certificate> chain, PrivateKey key, List<Str
             throw ApiException.invalid("the certificate expired on " + leaf.getNotAfter().toInstant() + "; renew it with its issuer");
         }
         checkChain(chain);
-        List<String> names = dnsNames(leaf);
-        if (appHosts.stream().noneMatch(h -> covers(names, h))) {
+        List<String> names = HostNames.of(leaf);
+        if (appHosts.stream().noneMatch(h -> HostNames.covers(names, h))) {
             throw ApiException.invalid("the certificate covers " + (names.isEmpty() ? "no DNS names" : String.join(", ", names))
                     + ", none of the app's names (" + appHosts.stream().sorted().collect(Collectors.joining(", "))
                     + "); add the domain first with 'slipway domains:add', or use a certificate for it");
@@ -134,37 +130,6 @@ record UploadedCertificate(List<X509Certificate> chain, PrivateKey key, List<Str
                     + issuer.getName() + ", which is neither in the file nor a known root; append the intermediate certificate(s) "
                     + "after the server's certificate");
         }
-    }
-
-    static List<String> dnsNames(X509Certificate cert) {
-        List<String> names = new ArrayList<>();
-        try {
-            Collection<List<?>> sans = cert.getSubjectAlternativeNames();
-            if (sans != null) {
-                for (List<?> san : sans) {
-                    if (san.get(0) instanceof Integer type && type == DNS_NAME) {
-                        names.add(((String) san.get(1)).toLowerCase(Locale.ROOT));
-                    }
-                }
-            }
-        } catch (CertificateParsingException e) {
-            // none
-        }
-        return names;
-    }
-
-    /** RFC 6125: exact, or {@code *.} matching exactly one more label on the left. */
-    static boolean covers(List<String> names, String host) {
-        for (String n : names) {
-            if (n.equals(host)) {
-                return true;
-            }
-            int dot = host.indexOf('.');
-            if (n.startsWith("*.") && dot > 0 && host.substring(dot + 1).equals(n.substring(2))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The JDK's trusted roots, by subject: a chain may end just below one of them. */
