@@ -105,6 +105,10 @@ class DataPlaneSurvivesIT {
         java.util.concurrent.ConcurrentHashMap<Integer, Integer> statuses = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.concurrent.atomic.AtomicLong killedAt = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.atomic.AtomicLong backAt = new java.util.concurrent.atomic.AtomicLong();
+        // ./slipway makes the router's class archive in a training run once the platform is up; a
+        // router killed before that (seconds after a first `up`) starts without it.
+        await("the router's class archive, made by ./slipway's training run").atMost(Duration.ofSeconds(60))
+                .until(() -> Files.exists(home.resolve("run/router.aot")) || Files.exists(home.resolve("run/router.jsa")));
         Thread load = Thread.ofPlatform().start(() -> {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (System.nanoTime() < end) {
@@ -117,10 +121,6 @@ class DataPlaneSurvivesIT {
                 sleep(5);
             }
         });
-        // ./slipway makes the router's class archive in a training run once the platform is up; a
-        // router killed before that (seconds after a first `up`) starts without it.
-        await("the router's class archive, made by ./slipway's training run").atMost(Duration.ofSeconds(60))
-                .until(() -> Files.exists(home.resolve("run/router.aot")) || Files.exists(home.resolve("run/router.jsa")));
         sleep(1000);
         long pid = Long.parseLong(Files.readString(home.resolve("run/router.pid")).trim());
         ProcessHandle router = ProcessHandle.of(pid).orElseThrow();

@@ -1,4 +1,4 @@
-package io.slipway.router;
+package io.slipway.keys;
 
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -7,13 +7,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 
-/** The DNS names a certificate covers (its subject alternative names), and whether one covers a host. */
-final class HostNames {
+/** The DNS names a certificate covers (its subject alternative names), and whether one covers a host: the same rule where certificates are accepted (controller) and chosen by SNI (router). */
+public final class HostNames {
     private static final int DNS_NAME = 2;
 
     private HostNames() {}
 
-    static List<String> of(X509Certificate cert) {
+    public static List<String> of(X509Certificate cert) {
         List<String> names = new ArrayList<>();
         try {
             Collection<List<?>> sans = cert.getSubjectAlternativeNames();
@@ -31,7 +31,7 @@ final class HostNames {
     }
 
     /** RFC 6125: a name matches exactly, or a {@code *.} name matches exactly one more label on the left. */
-    static boolean covers(List<String> names, String host) {
+    public static boolean covers(List<String> names, String host) {
         for (String n : names) {
             if (n.equals(host)) {
                 return true;

@@ -1,5 +1,6 @@
 package io.slipway.router;
 
+import io.slipway.keys.HostNames;
 import io.slipway.keys.Pem;
 import io.slipway.keys.CertKey;
 import java.security.GeneralSecurityException;
