@@ -27,7 +27,15 @@ public final class DockerEngine implements AutoCloseable {
     }
 
     public static DockerEngine connect() {
-        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        return connect(DefaultDockerClientConfig.createDefaultConfigBuilder().build());
+    }
+
+    /** The engine at {@code dockerHost} ({@code unix:///path/docker.sock}, or what DOCKER_HOST takes). */
+    public static DockerEngine at(String dockerHost) {
+        return connect(DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build());
+    }
+
+    private static DockerEngine connect(DefaultDockerClientConfig config) {
         ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
