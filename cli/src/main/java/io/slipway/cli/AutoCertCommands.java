@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code certs:auto}, {@code certs:auto:enable}, {@code certs:auto:disable}: certificates by ACME for an app's custom domains. */
+/** {@code certs:auto}, {@code certs:auto:enable}, {@code certs:auto:disable}, {@code certs:auto:refresh}: certificates by ACME for an app's custom domains. */
 final class AutoCertCommands {
     private AutoCertCommands() {}
 
@@ -20,6 +20,7 @@ final class AutoCertCommands {
         cli.addSubcommand(new Status(inv));
         cli.addSubcommand(new Enable(inv));
         cli.addSubcommand(new Disable(inv));
+        cli.addSubcommand(new Refresh(inv));
     }
 
     @Command(name = "certs:auto", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
@@ -105,6 +106,29 @@ final class AutoCertCommands {
             String app = inv.app(appOption.app, spec);
             Progress.run(inv, "Disabling automatic certificates for " + app,
                     () -> inv.api().delete(Invocation.appPath(app, "certs", "auto")), done -> "done");
+            return 0;
+        }
+    }
+
+    @Command(name = "certs:auto:refresh", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
+            description = "Order again now for an app's failing domains, without waiting out their backoff (after fixing their DNS, say).")
+    static final class Refresh implements Callable<Integer> {
+        private final Invocation inv;
+        @Mixin
+        AppOption appOption;
+        @Spec
+        CommandSpec spec;
+
+        Refresh(Invocation inv) {
+            this.inv = inv;
+        }
+
+        @Override
+        public Integer call() {
+            String app = inv.app(appOption.app, spec);
+            Progress.run(inv, "Refreshing automatic certificates for " + app,
+                    () -> inv.api().post(Invocation.appPath(app, "certs", "auto", "refresh"), null),
+                    done -> "done; `slipway certs:auto -a " + app + "` shows how it goes");
             return 0;
         }
     }

@@ -120,6 +120,14 @@ class AcmeTest {
         // the certificate it had is still the one handshakes get
         assertThat(served("www.flaky.test").getSerialNumber()).isEqualTo(first.getSerialNumber());
         assertThat(getOverTls("www.flaky.test")).startsWith("HTTP/1.1 200");
+
+        // DNS fixed, certs:auto:refresh orders at once instead of after the backoff
+        pebble.fixDns("www.flaky.test");
+        assertThat(p.api.post("/apps/flaky/certs/auto/refresh", "").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> !served("www.flaky.test").getSerialNumber().equals(first.getSerialNumber()));
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                domain(Api.json(p.api.get("/apps/flaky/certs/auto")), "www.flaky.test").get("status").asText().equals("ok"));
     }
 
     // ---- helpers ------------------------------------------------------------------------------------

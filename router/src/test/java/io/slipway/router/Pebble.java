@@ -98,10 +98,19 @@ final class Pebble implements AutoCloseable {
 
     /** From now on pebble's DNS answers SERVFAIL for {@code host}: its validation fails as for a name whose DNS is broken. */
     void breakDns(String host) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dnsManagementPort + "/set-servfail"))
+        dns("set-servfail", host);
+    }
+
+    /** Pebble's DNS answers 127.0.0.1 for {@code host} again. */
+    void fixDns(String host) throws Exception {
+        dns("clear-servfail", host);
+    }
+
+    private void dns(String verb, String host) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dnsManagementPort + "/" + verb))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"host\":\"" + host + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
-            throw new IllegalStateException("challtestsrv refused set-servfail: " + r.statusCode() + " " + r.body());
+            throw new IllegalStateException("challtestsrv refused " + verb + ": " + r.statusCode() + " " + r.body());
         }
     }
 

@@ -86,10 +86,34 @@ final class AcmeClient {
             }
             return new Issued(order.getCertificate().getCertificateChain(), key);
         } catch (AcmeException e) {
-            throw new Failure(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+            throw new Failure(describe(e), e);
         } finally {
             published.forEach(answers::withdraw);
         }
+    }
+
+    /**
+     * acme4j's message with what lies under it: its network errors say only "Network error", and
+     * the cause says which (connection refused, an untrusted certificate, a timeout).
+     */
+    String describe(AcmeException e) {
+        StringBuilder out = new StringBuilder(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        String last = out.toString();
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c instanceof java.net.ConnectException) {
+                out.append(": could not connect").append(c.getMessage() == null ? "" : " (" + c.getMessage() + ")");
+                break; // what lies under it is the JDK's plumbing
+            }
+            String text = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+            if (!last.endsWith(text)) {
+                out.append(": ").append(text);
+            }
+            last = text;
+        }
+        if (e instanceof org.shredzone.acme4j.exception.AcmeNetworkException) {
+            out.append(" (talking to the ACME server at ").append(directory).append(')');
+        }
+        return out.toString();
     }
 
     /** P-256: what the router's handshakes are quickest with, and what every client accepts. */

@@ -6,7 +6,7 @@ import io.slipway.controller.http.JsonIO;
 import io.slipway.controller.http.Routes;
 import io.undertow.server.RoutingHandler;
 
-/** {@code /apps/{app}/certs/auto}: automatic certificates on (POST), off (DELETE), and where each domain stands (GET). */
+/** {@code /apps/{app}/certs/auto}: automatic certificates on (POST), off (DELETE), where each domain stands (GET), and ordered again now (POST .../refresh). */
 public final class AcmeRoutes {
     private final AppService apps;
     private final AcmeService acme;
@@ -20,6 +20,8 @@ public final class AcmeRoutes {
         routes.get("/apps/{app}/certs/auto", ex -> JsonIO.send(ex, 200, acme.status(apps.get(Routes.param(ex, "app")))));
         routes.post("/apps/{app}/certs/auto", ex ->
                 JsonIO.send(ex, 200, acme.enable(apps.get(Routes.param(ex, "app")), BearerAuth.principal(ex).name())));
+        routes.post("/apps/{app}/certs/auto/refresh", ex ->
+                JsonIO.send(ex, 200, acme.refresh(apps.get(Routes.param(ex, "app")), BearerAuth.principal(ex).name())));
         routes.delete("/apps/{app}/certs/auto", ex ->
                 JsonIO.send(ex, 200, acme.disable(apps.get(Routes.param(ex, "app")), BearerAuth.principal(ex).name())));
     }

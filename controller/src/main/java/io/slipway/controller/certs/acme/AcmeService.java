@@ -36,7 +36,9 @@ public final class AcmeService implements AutoCloseable {
     /** One pass at a time per controller; the domains' leases keep controllers from ordering the same one twice. */
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
-    private final ExecutorService passes = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("acme-", 1).factory());
+    /** At most this many orders at once per controller: a few, well inside any ACME server's rate limits. */
+    private final java.util.concurrent.Semaphore orders = new java.util.concurrent.Semaphore(4);
+    private final ExecutorService work = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("acme-", 1).factory());
 
     AcmeService(AcmeStore store, AcmeClient client, ChallengeAnswers answers, CertService certs, AppService apps,
                 LogSink logs, Renewal renewal, Clock clock) {
@@ -73,6 +75,19 @@ public final class AcmeService implements AutoCloseable {
         return status(app);
     }
 
+    /** Orders again now for the app's failing domains, without waiting out their backoff (after fixing DNS, say). */
+    public AutoCertView refresh(App app, String by) {
+        if (!store.enabled(app.id())) {
+            throw ApiException.conflict("app '" + app.name() + "' does not have automatic certificates; "
+                    + "'slipway certs:auto:enable -a " + app.name() + "' turns them on");
+        }
+        int failing = store.refresh(app.id(), clock.instant());
+        log.info("app={} automatic certificates refreshed by {} ({} failing domains ordered again)", app.name(), by, failing);
+        logs.event(app.name().value(), "acme", "Automatic certificates refreshed by " + by);
+        wake();
+        return status(app);
+    }
+
     public AutoCertView status(App app) {
         boolean enabled = store.enabled(app.id());
         List<AutoCertView.Domain> domains = store.states(app.id()).stream().map(s -> new AutoCertView.Domain(s.hostname(),
@@ -84,7 +99,7 @@ public final class AcmeService implements AutoCloseable {
     public void wake() {
         again.set(true);
         if (running.compareAndSet(false, true)) {
-            passes.execute(this::passes);
+            work.execute(this::passes);
         }
     }
 
@@ -101,17 +116,36 @@ public final class AcmeService implements AutoCloseable {
         }
     }
 
-    /** Orders a certificate for every domain that is due and not taken by another controller. Never throws. */
+    /** Starts an order for every domain that is due and not taken by another controller (or an earlier pass). Never throws. */
     void runDue() {
         try {
+            int orphans = store.removeOrphanCertificates();
+            if (orphans > 0) {
+                log.info("acme: removed {} automatic certificates of domains their apps no longer have", orphans);
+            }
             for (DomainState s : store.all()) {
                 Instant now = clock.instant();
                 if (renewal.due(s, now) && store.claim(s, now, now.plus(Renewal.LEASE))) {
-                    order(s);
+                    work.execute(() -> orderInTurn(s));
                 }
             }
         } catch (RuntimeException e) {
             log.warn("acme: the pass over due certificates stopped: {}; the next one tries again", e.getMessage(), e);
+        }
+    }
+
+    /** Orders run side by side, so that one slow domain (an ACME server taking its time) holds up no other. */
+    private void orderInTurn(DomainState s) {
+        try {
+            orders.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return; // stopping: the lease runs out and the next pass takes the domain up
+        }
+        try {
+            order(s);
+        } finally {
+            orders.release();
         }
     }
 
@@ -149,6 +183,6 @@ public final class AcmeService implements AutoCloseable {
 
     @Override
     public void close() {
-        passes.shutdownNow();
+        work.shutdownNow();
     }
 }

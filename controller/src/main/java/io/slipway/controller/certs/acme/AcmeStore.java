@@ -79,13 +79,13 @@ final class AcmeStore {
 
     /**
      * Takes the domain for one order until {@code leaseUntil}, unless another controller holds it:
-     * true when this one may go ahead.
+     * true when this one may go ahead. It shows as pending meanwhile (its last error stays).
      */
     boolean claim(DomainState s, Instant now, Instant leaseUntil) {
         return db.inTransaction(c -> {
             try (var st = c.prepareStatement("""
                     insert into acme_domains (domain_id, app_id, status, next_try) values (?, ?, 'pending', ?)
-                    on conflict (domain_id) do update set next_try = excluded.next_try, updated_at = now()
+                    on conflict (domain_id) do update set status = 'pending', next_try = excluded.next_try, updated_at = now()
                     where acme_domains.next_try <= ?""")) {
                 st.setObject(1, s.domainId());
                 st.setObject(2, s.appId());
@@ -102,6 +102,28 @@ final class AcmeStore {
 
     void failed(UUID domainId, String error, Instant nextTry) {
         update(domainId, "status = 'failing', last_error = ?, failures = failures + 1, next_try = ?", nextTry, error);
+    }
+
+    /** Makes the app's failing domains due now (certs:auto:refresh); returns how many. */
+    int refresh(UUID appId, Instant now) {
+        return db.inTransaction(c -> {
+            try (var st = c.prepareStatement("update acme_domains set next_try = ? where app_id = ? and status = 'failing'")) {
+                st.setTimestamp(1, Timestamp.from(now));
+                st.setObject(2, appId);
+                return st.executeUpdate();
+            }
+        });
+    }
+
+    /** Removes the automatic certificates of domains their app no longer has (domains:remove); returns how many. */
+    int removeOrphanCertificates() {
+        return db.inTransaction(c -> {
+            try (var st = c.prepareStatement("""
+                    delete from certificates c where c.source = 'auto' and not exists
+                      (select 1 from domains d where d.app_id = c.app_id and array[d.hostname]::text[] = c.domains)""")) {
+                return st.executeUpdate();
+            }
+        });
     }
 
     private void update(UUID domainId, String set, Instant nextTry, String error) {

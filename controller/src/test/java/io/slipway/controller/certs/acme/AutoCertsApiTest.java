@@ -54,4 +54,11 @@ class AutoCertsApiTest {
         assertThat(status.get("domains")).isEmpty();
         assertThat(api.delete("/apps/bare/certs/auto").status()).isEqualTo(200);
     }
+
+    @Test
+    void refreshingAnAppWithoutAutomaticCertificatesSaysHowToTurnThemOn() {
+        Api.Response r = api.post("/apps/bare/certs/auto/refresh", "");
+        assertThat(r.status()).isEqualTo(409);
+        assertThat(Api.json(r).get("message").asText()).contains("certs:auto:enable -a bare");
+    }
 }
