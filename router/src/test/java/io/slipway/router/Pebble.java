@@ -149,5 +149,10 @@ final class Pebble implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
+        }
     }
 }
