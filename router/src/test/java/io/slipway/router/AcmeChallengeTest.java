@@ -46,6 +46,20 @@ class AcmeChallengeTest {
     }
 
     @Test
+    void anAppThatSendsPlainHttpToHttpsStillHasItsChallengesAnsweredOverPlainHttp() {
+        Router tls = p.startTlsRouter();
+        assertThat(p.api.send("PUT", "/apps/shop/certs/redirect", "{\"force_https\":true}").status()).isEqualTo(200);
+        p.sql("insert into acme_challenges (token, key_authorization) values ('tok-3', 'tok-3.thumbprint')");
+        await().atMost(Duration.ofSeconds(2)).until(() -> p.send(RoutedPlatform.request(tls, "www.shop.test", "/").GET().build()).statusCode() == 308);
+        await().atMost(Duration.ofSeconds(2)).until(() ->
+                p.send(RoutedPlatform.request(tls, "www.shop.test", "/.well-known/acme-challenge/tok-3").GET().build()).statusCode() == 200);
+        assertThat(p.send(RoutedPlatform.request(tls, "www.shop.test", "/.well-known/acme-challenge/tok-3").GET().build()).body())
+                .isEqualTo("tok-3.thumbprint");
+        assertThat(p.api.send("PUT", "/apps/shop/certs/redirect", "{\"force_https\":false}").status()).isEqualTo(200);
+        p.sql("delete from acme_challenges where token = 'tok-3'");
+    }
+
+    @Test
     void aTokenTheRouterDoesNotKnowGoesOnToTheApp() {
         p.sql("insert into acme_challenges (token, key_authorization) values ('tok-2', 'tok-2.thumbprint')");
         await().atMost(Duration.ofSeconds(2)).until(() -> p.get("www.shop.test", "/.well-known/acme-challenge/tok-2").statusCode() == 200);
