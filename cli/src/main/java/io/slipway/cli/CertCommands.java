@@ -26,6 +26,7 @@ final class CertCommands {
         cli.addSubcommand(new Add(inv));
         cli.addSubcommand(new Remove(inv));
         cli.addSubcommand(new Redirect(inv));
+        AutoCertCommands.register(cli, inv);
     }
 
     @Command(mixinStandardHelpOptions = true, versionProvider = CliVersion.class,

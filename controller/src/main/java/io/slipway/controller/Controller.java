@@ -223,8 +223,13 @@ public final class Controller implements AutoCloseable {
             new DynoRoutes(apps, formation, dynos, releases, runs).register(routes);
             new ScheduleRoutes(apps, schedules).register(routes);
             new DomainRoutes(apps, new DomainService(db, config.domain())).register(routes);
-            new io.slipway.controller.certs.CertRoutes(apps, new io.slipway.controller.certs.CertService(db,
-                    CertKey.underHome(config.home()), config.domain(), Clock.systemUTC())).register(routes);
+            var certKey = CertKey.underHome(config.home());
+            var certs = new io.slipway.controller.certs.CertService(db, certKey, config.domain(), Clock.systemUTC());
+            new io.slipway.controller.certs.CertRoutes(apps, certs).register(routes);
+            // Automatic certificates: the renewal timer joins the scheduler before it starts, below.
+            var acme = io.slipway.controller.certs.acme.Acme.wire(db, certKey, apps, certs,
+                    schedules, logs, io.slipway.controller.certs.acme.AcmeSettings.fromEnv(config.hostEnv()), Clock.systemUTC());
+            new io.slipway.controller.certs.acme.AcmeRoutes(apps, acme).register(routes);
             logging.register(routes, apps);
             addons.register(routes);
 

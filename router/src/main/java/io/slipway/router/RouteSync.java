@@ -35,13 +35,16 @@ final class RouteSync implements AutoCloseable {
     private final Runnable onChange;
     /** The certificates, read on the same connection and heard on {@link CertQueries#CHANNEL}; null without TLS. */
     private final CertQueries certs;
+    /** The ACME HTTP-01 answers, heard on {@link AcmeChallenges#CHANNEL}. */
+    private final AcmeChallenges challenges;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean connected;
     private volatile Connection connection;
 
-    RouteSync(RouteDatabase database, RouteTable table, Runnable onChange, CertQueries certs) {
+    RouteSync(RouteDatabase database, RouteTable table, Runnable onChange, CertQueries certs, AcmeChallenges challenges) {
         this.database = database;
+        this.challenges = challenges;
         this.table = table;
         this.onChange = onChange;
         this.certs = certs;
@@ -67,6 +70,7 @@ final class RouteSync implements AutoCloseable {
                 connection = c;
                 try (Statement st = c.createStatement()) {
                     st.execute("listen " + CHANNEL);
+                    st.execute("listen " + AcmeChallenges.CHANNEL);
                     if (certs != null) {
                         st.execute("listen " + CertQueries.CHANNEL);
                     }
@@ -74,6 +78,7 @@ final class RouteSync implements AutoCloseable {
                 if (certs != null) {
                     certs.loadAll(c);
                 }
+                challenges.loadAll(c);
                 long started = System.nanoTime();
                 RouteQueries.Loaded all = RouteQueries.all(c);
                 table.replaceAll(all.apps(), all.hosts());
@@ -123,7 +128,12 @@ final class RouteSync implements AutoCloseable {
                 boolean everything = false;
                 boolean routes = false;
                 boolean certificates = false;
+                boolean acme = false;
                 for (PGNotification n : notes) {
+                    if (n.getName().equals(AcmeChallenges.CHANNEL)) {
+                        acme = true;
+                        continue;
+                    }
                     if (n.getName().equals(CertQueries.CHANNEL)) {
                         certificates = true;
                         continue;
@@ -140,6 +150,9 @@ final class RouteSync implements AutoCloseable {
                     long started = System.nanoTime();
                     certs.loadAll(c); // few rows: all of them, as the database has them now
                     log.info("tls: certificates reloaded in {} ms", (System.nanoTime() - started) / 1_000_000);
+                }
+                if (acme) {
+                    challenges.loadAll(c);
                 }
                 if (!routes) {
                     continue;
@@ -162,6 +175,7 @@ final class RouteSync implements AutoCloseable {
                 if (certs != null) {
                     certs.loadAll(c);
                 }
+                challenges.loadAll(c);
                 RouteQueries.Loaded all = RouteQueries.all(c);
                 table.replaceAll(all.apps(), all.hosts());
                 onChange.run();

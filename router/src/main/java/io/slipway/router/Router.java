@@ -22,7 +22,7 @@ import org.xnio.XnioWorker;
 /**
  * A running router: one Undertow listener in front of the handler chain, the route table kept in
  * step with the database, and keep-alive pools to the dynos. The chain, top to bottom:
- * {@link RequestGuard} (framing, Host, header size) → {@link RouterHandler} (platform or app) →
+ * {@link RequestGuard} (framing, Host, header size) → {@link AcmeChallengeHandler} (ACME HTTP-01 answers) → {@link RouterHandler} (platform or app) →
  * {@link PlatformHandler} | {@link AppRouter} → {@link DynoForwarder} for requests without a body, Undertow's
  * {@link ProxyHandler} over {@link DynoProxyClient} for those with one and for upgrades.
  */
@@ -110,7 +110,8 @@ public final class Router implements AutoCloseable {
         Certificates certificates = tls == null ? null : new Certificates(
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> PlatformCertificate.load(tls, config.domain())));
         CertQueries certQueries = tls == null ? null : new CertQueries(certificates, CertKey.readOrCreate(tls.certKeyFile()), config.domain());
-        RouteSync sync = new RouteSync(config.database(), routes, () -> pools.retainOnly(routes.backends()), certQueries);
+        AcmeChallenges challenges = new AcmeChallenges();
+        RouteSync sync = new RouteSync(config.database(), routes, () -> pools.retainOnly(routes.backends()), certQueries, challenges);
         syncRef[0] = sync;
         sync.start(); // first: the database connect and first load overlap the server's own start below
 
@@ -125,8 +126,8 @@ public final class Router implements AutoCloseable {
         Undertow[] tlsRef = new Undertow[1];
         HttpsRedirect https = tls == null ? null : new HttpsRedirect(certificates, () -> listenerPort(tlsRef[0]));
         AppRouter apps = new AppRouter(config.domain(), routes, config.timeout(), new DynoForwarder(pools), proxy, requestLog, metrics, https);
-        HttpHandler chain = new RequestGuard(MAX_HEADER_BYTES,
-                new RouterHandler(config.domain(), new PlatformHandler(config.domain(), metrics), apps));
+        HttpHandler chain = new RequestGuard(MAX_HEADER_BYTES, new AcmeChallengeHandler(challenges,
+                new RouterHandler(config.domain(), new PlatformHandler(config.domain(), metrics), apps)));
 
         XnioWorker worker = createWorker(config.ioThreads());
         Undertow server = Undertow.builder()

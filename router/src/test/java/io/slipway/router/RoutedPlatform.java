@@ -36,18 +36,23 @@ final class RoutedPlatform implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final List<AutoCloseable> extras = new ArrayList<>();
 
-    private RoutedPlatform(Duration timeout) {
-        platform = TestPlatform.start();
+    private RoutedPlatform(Duration timeout, java.util.Map<String, String> env) {
+        platform = TestPlatform.start(env);
         api = Api.of(platform);
         router = startRouter(databaseUrl(), timeout, log);
     }
 
     static RoutedPlatform start() {
-        return new RoutedPlatform(RouterConfig.DEFAULT_TIMEOUT);
+        return new RoutedPlatform(RouterConfig.DEFAULT_TIMEOUT, java.util.Map.of());
     }
 
     static RoutedPlatform start(Duration timeout) {
-        return new RoutedPlatform(timeout);
+        return new RoutedPlatform(timeout, java.util.Map.of());
+    }
+
+    /** A controller started with extra environment (e.g. SLIPWAY_ACME_DIRECTORY). */
+    static RoutedPlatform start(java.util.Map<String, String> env) {
+        return new RoutedPlatform(RouterConfig.DEFAULT_TIMEOUT, env);
     }
 
     String databaseUrl() {

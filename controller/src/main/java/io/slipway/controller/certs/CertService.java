@@ -92,6 +92,45 @@ public final class CertService {
         return view;
     }
 
+    /**
+     * Stores the ACME certificate of one of the app's domains, replacing the one it had for that
+     * domain, in one transaction: the routers see the old one until the commit, then the new one.
+     */
+    public void storeAuto(App app, String host, List<X509Certificate> chain, java.security.PrivateKey privateKey) {
+        X509Certificate leaf = chain.getFirst();
+        byte[] sealed = key.seal(privateKey.getEncoded());
+        String chainPem = pem(chain);
+        db.inTransaction(c -> {
+            try (var del = c.prepareStatement("delete from certificates where app_id = ? and source = 'auto' and domains = ?")) {
+                del.setObject(1, app.id());
+                del.setArray(2, c.createArrayOf("text", new Object[] {host}));
+                del.executeUpdate();
+            }
+            try (var st = c.prepareStatement("insert into certificates (app_id, source, domains, subject, issuer, not_before, not_after, "
+                    + "chain_pem, key_sealed) values (?, 'auto', ?, ?, ?, ?, ?, ?, ?)")) {
+                st.setObject(1, app.id());
+                st.setArray(2, c.createArrayOf("text", new Object[] {host}));
+                st.setString(3, leaf.getSubjectX500Principal().getName());
+                st.setString(4, leaf.getIssuerX500Principal().getName());
+                st.setTimestamp(5, Timestamp.from(leaf.getNotBefore().toInstant()));
+                st.setTimestamp(6, Timestamp.from(leaf.getNotAfter().toInstant()));
+                st.setString(7, chainPem);
+                st.setBytes(8, sealed);
+                return st.executeUpdate();
+            }
+        });
+    }
+
+    /** Removes the app's ACME certificates (certs:auto:disable); returns how many there were. */
+    public int removeAuto(App app) {
+        return db.inTransaction(c -> {
+            try (var st = c.prepareStatement("delete from certificates where app_id = ? and source = 'auto'")) {
+                st.setObject(1, app.id());
+                return st.executeUpdate();
+            }
+        });
+    }
+
     public void remove(App app, String by) {
         int removed = db.inTransaction(c -> {
             try (var st = c.prepareStatement("delete from certificates where app_id = ? and source = 'uploaded'")) {

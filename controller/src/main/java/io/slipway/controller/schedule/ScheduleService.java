@@ -129,6 +129,19 @@ public final class ScheduleService implements AutoCloseable {
         }
     }
 
+    /** Fires {@code group}'s timer with {@code name} every {@code interval}, from now on; replaces what it had planned. */
+    public void planEvery(String group, String name, Duration interval) {
+        Trigger trigger = TriggerBuilder.newTrigger().withIdentity(name, group).startNow()
+                .withSchedule(org.quartz.SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(interval.toMillis())
+                        .repeatForever().withMisfireHandlingInstructionNextWithRemainingCount())
+                .build();
+        try {
+            quartz.scheduleJob(JobBuilder.newJob(FireSchedule.class).withIdentity(new JobKey(name, group)).build(), Set.of(trigger), true);
+        } catch (SchedulerException e) {
+            throw new IllegalStateException(group + "/" + name + ": Quartz refused the trigger: " + e.getMessage(), e);
+        }
+    }
+
     /** Stops firing {@code group}'s timer for {@code name}. */
     public void unplan(String group, String name) {
         unschedule(new JobKey(name, group));
