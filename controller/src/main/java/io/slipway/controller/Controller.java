@@ -234,6 +234,7 @@ public final class Controller implements AutoCloseable {
                     io.slipway.controller.certs.CertKey.underHome(config.home()), config.domain(), Clock.systemUTC())).register(routes);
             logging.register(routes, apps);
             addons.register(routes);
+            new io.slipway.controller.heroku.HerokuAddons(apps, addons.service()).register(routes);
 
             ApiServer api = ApiServer.start(config.bind(), config.apiPort(), heroku.https(), config.apiTimeouts(), tokens,
                     Set.of(HealthRoutes.PATH, LogSessions.PATH), routes);

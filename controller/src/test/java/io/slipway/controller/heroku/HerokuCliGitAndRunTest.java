@@ -102,6 +102,26 @@ class HerokuCliGitAndRunTest {
     }
 
     @Test
+    void addonsAndAppsInfoShowTheAppsAddOnWithItsPlan() {
+        var created = api.post("/apps/shop/addons", "{\"service\":\"redis\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(202);
+        String name = Api.json(created).get("name").asText();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(5)).pollInterval(java.time.Duration.ofMillis(200))
+                .until(() -> !Api.json(api.get("/addons/" + name)).get("state").asText().equals("creating"));
+
+        var list = heroku.run("addons", "-a", "shop");
+        assertThat(list.exit()).as(list.all()).isZero();
+        assertThat(list.stdout()).contains("redis (" + name + ")").containsPattern("as REDIS")
+                .containsPattern("\\b7\\s+free\\s+free\\s+created");
+
+        var info = heroku.run("apps:info", "-a", "shop");
+        assertThat(info.exit()).as(info.all()).isZero();
+        assertThat(info.stdout()).containsPattern("Addons:\\s+redis:7");
+        // Slipway's own CLI reads the same route as before.
+        assertThat(Api.json(api.get("/apps/shop/addons")).get(0).get("app").asText()).isEqualTo("shop");
+    }
+
+    @Test
     void aRendezvousSecretOpensOneSessionOnly() throws Exception {
         // The same attach_url used twice: the second connection is told so and closed.
         var body = Api.json(api.post("/apps/shop/dynos", "{\"command\":\"echo only-this-time\",\"attach\":true}"));
