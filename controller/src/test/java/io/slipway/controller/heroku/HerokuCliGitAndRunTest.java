@@ -55,17 +55,15 @@ class HerokuCliGitAndRunTest {
     }
 
     @Test
-    void appsCreateAndGitRemotePrintTheGitUrlOfTheGitHost() {
+    void theRemoteThatAppsCreateAndGitRemotePrintTakesThePushAndReleasesIt() {
         assertThat(created.exit()).as(created.all()).isZero();
         assertThat(created.all()).contains("https://" + gitHost + "/shop.git");
         assertThat(remote.exit()).as(remote.all()).isZero();
         assertThat(remote.all()).contains("set git remote heroku to https://" + gitHost + "/shop.git");
-    }
 
-    @Test
-    void gitPushHerokuMainBuildsAndReleasesWithTheCliToken() {
         assertThat(push.exit()).as(push.all()).isZero();
-        assertThat(push.all()).contains("remote: -----> Launching v").contains("Starting web.1 ... up")
+        assertThat(push.all()).contains("To https://" + gitHost + "/shop.git")
+                .contains("remote: -----> Launching v").contains("Starting web.1 ... up")
                 .contains("remote: -----> Released v").contains("main -> main");
         var releases = Api.json(api.get("/apps/shop/releases"));
         assertThat(releases.get(0).get("state").asText()).isEqualTo("live");
