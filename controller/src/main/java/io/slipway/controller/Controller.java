@@ -79,6 +79,8 @@ public final class Controller implements AutoCloseable {
     private final PlatformIdentity platform;
     private final ScheduleService schedules;
     private final Logging logging;
+    /** Null when SLIPWAY_RENDEZVOUS_PORT is off. */
+    private io.slipway.controller.heroku.Rendezvous rendezvous;
 
     private Controller(Database db, PostgresSupervisor supervisor, ApiServer api, DockerEngine docker, Builder builder,
                        StackImages stacks,
@@ -130,6 +132,7 @@ public final class Controller implements AutoCloseable {
             db.watchedBy(supervisor);
         }
         Logging logging = null;
+        io.slipway.controller.heroku.Rendezvous rendezvous = null;
         try {
             TokenService tokens = new TokenService(db);
             tokens.ensureAdminToken(config.home().resolve("admin-token"));
@@ -216,7 +219,12 @@ public final class Controller implements AutoCloseable {
             new ConfigRoutes(apps, configVars).register(routes);
             new BuildRoutes(apps, builds).register(routes);
             new ReleaseRoutes(apps, releases, releaseMade).register(routes);
-            new RunRoutes(apps, runs, docker).register(routes);
+            var heroku = io.slipway.controller.heroku.HerokuSettings.fromEnv(config.hostEnv(), config.home(),
+                    config.apiPort(), config.domain());
+            rendezvous = heroku.rendezvousPort().isEmpty() ? null
+                    : io.slipway.controller.heroku.Rendezvous.start(heroku, config.bind(), Clock.systemUTC());
+            new RunRoutes(apps, runs, docker, rendezvous == null ? RunRoutes.AttachElsewhere.NONE
+                    : new io.slipway.controller.heroku.HerokuRun(runs, docker, rendezvous)).register(routes);
             new GitRoutes(apps, repos, pipeline, progress, releases,
                     config.runMaxTime().plus(config.bootTimeout()).plusSeconds(15),
                     app -> config.webUrl(app.name().value())).register(routes);
@@ -232,17 +240,24 @@ public final class Controller implements AutoCloseable {
             new io.slipway.controller.certs.acme.AcmeRoutes(apps, acme).register(routes);
             logging.register(routes, apps);
             addons.register(routes);
+            new io.slipway.controller.heroku.HerokuAddons(apps, addons.service()).register(routes);
 
-            ApiServer api = ApiServer.start(config.bind(), config.apiPort(), config.apiTimeouts(), tokens,
+            ApiServer api = ApiServer.start(config.bind(), config.apiPort(), heroku.https(), config.apiTimeouts(), tokens,
                     Set.of(HealthRoutes.PATH, LogSessions.PATH), routes);
-            log.info("controller {} listening on http://{}:{} (state: {}) in {} ms", BuildInfo.version(),
-                    config.bind(), api.port(), url.describe(), (System.nanoTime() - started) / 1_000_000);
+            log.info("controller {} listening on http://{}:{}{} (state: {}) in {} ms", BuildInfo.version(),
+                    config.bind(), api.port(), api.httpsPort() < 0 ? "" : " and https://" + config.domain() + ":" + api.httpsPort(),
+                    url.describe(), (System.nanoTime() - started) / 1_000_000);
             dynos.start();
             phase.start();
             schedules.start();
             startAddons(addons);
-            return new Controller(db, supervisor, api, docker, builder, stacks, dynos, phase, platform, logging, schedules);
+            Controller c = new Controller(db, supervisor, api, docker, builder, stacks, dynos, phase, platform, logging, schedules);
+            c.rendezvous = rendezvous;
+            return c;
         } catch (RuntimeException e) {
+            if (rendezvous != null) {
+                rendezvous.close();
+            }
             if (supervisor != null) {
                 supervisor.close();
             }
@@ -308,6 +323,9 @@ public final class Controller implements AutoCloseable {
             supervisor.close(); // first: a server stopped after the controller (./slipway down) must stay stopped
         }
         api.close();
+        if (rendezvous != null) {
+            rendezvous.close();
+        }
         schedules.close();
         logging.close();
         phase.close();

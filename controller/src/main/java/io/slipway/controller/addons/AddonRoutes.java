@@ -34,7 +34,11 @@ public final class AddonRoutes {
     }
 
     public void register(RoutingHandler routes) {
-        routes.get("/apps/{app}/addons", ex -> JsonIO.send(ex, 200, addons.list(app(ex))));
+        routes.get("/apps/{app}/addons", ex -> {
+            var list = addons.list(app(ex));
+            JsonIO.send(ex, 200, io.slipway.controller.heroku.HerokuShapes.asked(ex)
+                    ? io.slipway.controller.heroku.HerokuAddons.of(list) : list);
+        });
         routes.post("/apps/{app}/addons", ex -> {
             App app = app(ex);
             JsonIO.send(ex, 202, addons.create(app, JsonIO.read(ex, CreateAddon.class), by(ex)));

@@ -35,7 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Git's smart HTTP protocol, push only, at {@code /git/<app>.git}: a thin adapter from JGit's
+ * Git's smart HTTP protocol, push only, at {@code /git/<app>.git} (and {@code /<app>.git}): a thin adapter from JGit's
  * {@link ReceivePack} to the build pipeline. A push is "build, then make a release", after which
  * the release goes the way every release goes (release command, boot, cut-over) while the push
  * follows and tells. It all runs in the pre-receive hook while the push waits, so the output
@@ -69,11 +69,14 @@ public final class GitRoutes {
     }
 
     public void register(RoutingHandler routes) {
-        routes.get("/git/{repo}/info/refs", this::advertise);
-        routes.post("/git/{repo}/" + SERVICE, this::receive);
-        routes.post("/git/{repo}/git-upload-pack", ex -> {
-            throw new ApiException(403, "forbidden", "this endpoint only receives pushes; fetching is not supported");
-        });
+        // /<app>.git too: the remote the Heroku CLI computes (https://HOST/<app>.git, git:remote and apps:create).
+        for (String prefix : List.of("/git/{repo}", "/{repo}")) {
+            routes.get(prefix + "/info/refs", this::advertise);
+            routes.post(prefix + "/" + SERVICE, this::receive);
+            routes.post(prefix + "/git-upload-pack", ex -> {
+                throw new ApiException(403, "forbidden", "this endpoint only receives pushes; fetching is not supported");
+            });
+        }
     }
 
     private void advertise(HttpServerExchange ex) throws IOException {

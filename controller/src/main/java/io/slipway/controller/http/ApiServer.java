@@ -40,13 +40,25 @@ public final class ApiServer implements AutoCloseable {
 
     public static ApiServer start(String bind, int port, Timeouts timeouts, TokenService tokens, Set<String> openPaths,
                                   HttpHandler routes) {
+        return start(bind, port, null, timeouts, tokens, openPaths, routes);
+    }
+
+    /** The same API over HTTPS as well, on its own port (the Heroku CLI's git remote is https://HOST/<app>.git). */
+    public record Https(int port, javax.net.ssl.SSLContext context) {}
+
+    /** @param https null: plain HTTP only */
+    public static ApiServer start(String bind, int port, Https https, Timeouts timeouts, TokenService tokens,
+                                  Set<String> openPaths, HttpHandler routes) {
         HttpHandler chain = new RequestId(
                 new AccessLog(
                         new BlockingHandler(
                                 new ErrorMapper(
                                         new BearerAuth(tokens, openPaths, routes)))));
-        Undertow server = Undertow.builder()
-                .addHttpListener(port, bind)
+        Undertow.Builder builder = Undertow.builder().addHttpListener(port, bind);
+        if (https != null) {
+            builder.addHttpsListener(https.port(), bind, https.context());
+        }
+        Undertow server = builder
                 .setIoThreads(2)
                 .setWorkerThreads(16)
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 * 1024)
@@ -69,6 +81,12 @@ public final class ApiServer implements AutoCloseable {
     /** The port actually bound (differs from the configured one when that was 0). */
     public int port() {
         return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    /** The HTTPS port actually bound; -1 without one. */
+    public int httpsPort() {
+        var listeners = server.getListenerInfo();
+        return listeners.size() < 2 ? -1 : ((InetSocketAddress) listeners.get(1).getAddress()).getPort();
     }
 
     @Override

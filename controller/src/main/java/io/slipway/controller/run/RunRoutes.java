@@ -24,17 +24,43 @@ public final class RunRoutes {
     private final AppService apps;
     private final OneOffDynos runs;
     private final DockerEngine docker;
+    private final AttachElsewhere elsewhere;
+
+    /**
+     * A one-off dyno asked for with {@code "attach": true} on {@code POST /apps/{app}/dynos}, whose
+     * client attaches somewhere other than the WebSocket: Heroku's rendezvous ({@code heroku run}).
+     */
+    @FunctionalInterface
+    public interface AttachElsewhere {
+        void answer(HttpServerExchange ex, App app, com.fasterxml.jackson.databind.JsonNode request) throws Exception;
+
+        AttachElsewhere NONE = (ex, app, request) -> {
+            throw ApiException.invalid("attached runs on POST /apps/" + app.name() + "/dynos are served by Heroku's "
+                    + "rendezvous, which this platform has off (SLIPWAY_RENDEZVOUS_PORT=off): use 'slipway run -a "
+                    + app.name() + " -- COMMAND', or run it detached");
+        };
+    }
 
     public RunRoutes(AppService apps, OneOffDynos runs, DockerEngine docker) {
+        this(apps, runs, docker, AttachElsewhere.NONE);
+    }
+
+    public RunRoutes(AppService apps, OneOffDynos runs, DockerEngine docker, AttachElsewhere elsewhere) {
         this.apps = apps;
         this.runs = runs;
         this.docker = docker;
+        this.elsewhere = elsewhere;
     }
 
     public void register(RoutingHandler routes) {
         routes.post("/apps/{app}/dynos", ex -> {
             App app = apps.get(Routes.param(ex, "app"));
-            RunRequest req = JsonIO.read(ex, RunRequest.class);
+            var body = JsonIO.readTree(ex);
+            RunRequest req = JsonIO.read(body, RunRequest.class);
+            if (Boolean.TRUE.equals(req.attach())) {
+                elsewhere.answer(ex, app, body);
+                return;
+            }
             OneOffDynos.OneOff o = runs.create(app, new RunRequest(req.command(), false, false, null, null, req.env(), req.size()),
                     BearerAuth.principal(ex).name());
             runs.startDetached(o);
@@ -66,7 +92,7 @@ public final class RunRoutes {
     }
 
     /** A one-off dyno as an attached session runs it. */
-    private record AttachedDyno(OneOffDynos runs, DockerEngine docker, OneOffDynos.OneOff dyno) implements Attached {
+    public record AttachedDyno(OneOffDynos runs, DockerEngine docker, OneOffDynos.OneOff dyno) implements Attached {
         @Override
         public String name() {
             return dyno.dyno();

@@ -25,11 +25,35 @@ public final class HerokuCli {
     private final String apiUrl;
     private final String token;
     private final Path home;
+    private final Map<String, String> extraEnv;
 
-    private HerokuCli(String apiUrl, String token, Path home) {
+    private HerokuCli(String apiUrl, String token, Path home, Map<String, String> extraEnv) {
         this.apiUrl = apiUrl;
         this.token = token;
         this.home = home;
+        this.extraEnv = Map.copyOf(extraEnv);
+    }
+
+    /**
+     * This CLI with more environment ({@code HEROKU_GIT_HOST}, {@code NODE_EXTRA_CA_CERTS}, or
+     * {@code HEROKU_HOST} itself), in the same home. The home's {@code bin/heroku} runs it, as a
+     * {@code npm install -g heroku} would, so git finds the credential helper the CLI configures.
+     */
+    public HerokuCli with(Map<String, String> env) {
+        Map<String, String> all = new java.util.HashMap<>(extraEnv);
+        all.putAll(env);
+        return new HerokuCli(apiUrl, token, home, all);
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    /** {@code git args…} in {@code dir} as this user: their HOME (its .gitconfig), the heroku command on PATH. */
+    public Result git(Path dir, String... args) {
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        return exec(dir, command, 600);
     }
 
     /** The CLI as a user of {@code platform} holding its admin token; installs it on first use. */
@@ -37,7 +61,12 @@ public final class HerokuCli {
         ensureInstalled();
         try {
             // Its own HOME: the CLI writes a git credential helper into ~/.gitconfig and caches under ~/.cache.
-            return new HerokuCli(platform.apiUrl(), platform.adminToken(), Files.createTempDirectory("slipway-heroku-home-"));
+            Path home = Files.createTempDirectory("slipway-heroku-home-");
+            Path bin = Files.createDirectories(home.resolve("bin"));
+            Files.writeString(bin.resolve("heroku"), "#!/bin/sh\nexec node '" + DIR.resolve("node_modules/heroku/bin/run.js")
+                    + "' \"$@\"\n");
+            bin.resolve("heroku").toFile().setExecutable(true);
+            return new HerokuCli(platform.apiUrl(), platform.adminToken(), home, Map.of());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -60,12 +89,32 @@ public final class HerokuCli {
         return exec(dir, command, 120);
     }
 
+    /** {@code heroku args…} with {@code input} as its standard input, which then ends (as a piped script's does). */
+    public Result runWithInput(String input, String... args) {
+        List<String> command = new ArrayList<>(List.of("node", DIR.resolve("node_modules/heroku/bin/run.js").toString()));
+        command.addAll(List.of(args));
+        try {
+            Path in = Files.createTempFile(home, "in-", ".txt");
+            Files.writeString(in, input);
+            return exec(home, command, 120, in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private Result exec(Path dir, List<String> command, int timeoutSeconds) {
+        return exec(dir, command, timeoutSeconds, null);
+    }
+
+    private Result exec(Path dir, List<String> command, int timeoutSeconds, Path input) {
         try {
             Path out = Files.createTempFile(home, "out-", ".txt");
             Path err = Files.createTempFile(home, "err-", ".txt");
             ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile());
+            if (input != null) {
+                pb.redirectInput(input.toFile());
+            }
             Map<String, String> env = pb.environment();
             env.put("HOME", home.toString());
             env.put("HEROKU_HOST", apiUrl);
@@ -74,6 +123,10 @@ public final class HerokuCli {
             env.put("HEROKU_DISABLE_AUTOUPDATE", "1");
             env.put("NO_COLOR", "1");
             env.put("FORCE_COLOR", "0");
+            env.put("PATH", home.resolve("bin") + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
+            env.put("GIT_TERMINAL_PROMPT", "0");
+            env.remove("GIT_SSL_CAINFO"); // a machine-wide one would override the http.<url>.sslCAInfo a user sets
+            env.putAll(extraEnv);
             Process p = pb.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();
@@ -101,6 +154,7 @@ public final class HerokuCli {
             pb.environment().put("HEROKU_API_KEY", token);
             pb.environment().put("HEROKU_SKIP_NEW_VERSION_CHECK", "true");
             pb.environment().put("NO_COLOR", "1");
+            pb.environment().putAll(extraEnv);
             return pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -145,6 +145,8 @@ public final class TestPlatform implements AutoCloseable {
         env.put("SLIPWAY_HOME", home.toString());
         env.put("SLIPWAY_API_PORT", Integer.toString(freePort()));
         env.put("SLIPWAY_ROUTER_PORT", Integer.toString(freePort()));
+        env.put("SLIPWAY_API_TLS_PORT", Integer.toString(freePort()));
+        env.put("SLIPWAY_RENDEZVOUS_PORT", Integer.toString(freePort()));
         env.put("SLIPWAY_BIND", "127.0.0.1");
         env.put("SLIPWAY_DOMAIN", "localhost");
         return env;
