@@ -1,7 +1,7 @@
 package io.slipway.controller.heroku;
 
+import io.slipway.keys.Pem;
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,16 +11,11 @@ import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,13 +68,12 @@ final class PlatformTls extends X509ExtendedKeyManager {
             if (l != null && l.certTime().equals(certTime) && l.keyTime().equals(keyTime)) {
                 return l;
             }
-            X509Certificate[] chain = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(Files.newInputStream(certFile)).stream()
-                    .map(c -> (X509Certificate) c).toArray(X509Certificate[]::new);
+            X509Certificate[] chain = Pem.certificates(Files.readString(certFile, StandardCharsets.US_ASCII))
+                    .toArray(X509Certificate[]::new);
             if (chain.length == 0) {
                 throw new IllegalStateException(certFile + " holds no PEM certificate");
             }
-            l = new Loaded(certTime, keyTime, chain, privateKey(Files.readString(keyFile, StandardCharsets.US_ASCII)));
+            l = new Loaded(certTime, keyTime, chain, Pem.privateKey(Files.readString(keyFile, StandardCharsets.US_ASCII)));
             loaded = l;
             log.info("tls: serving the platform certificate {} ({}) on the Heroku-facing listeners", certFile,
                     chain[0].getSubjectX500Principal().getName());
@@ -93,20 +87,6 @@ final class PlatformTls extends X509ExtendedKeyManager {
             }
             throw new IllegalStateException("cannot read the platform certificate " + certFile + " / key " + keyFile
                     + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static PrivateKey privateKey(String pem) throws IOException {
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            Object o = parser.readObject();
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            if (o instanceof PrivateKeyInfo info) {
-                return converter.getPrivateKey(info);
-            }
-            if (o instanceof PEMKeyPair pair) {
-                return converter.getKeyPair(pair).getPrivate();
-            }
-            throw new IOException("expected an unencrypted PEM private key, found " + (o == null ? "nothing" : o.getClass().getSimpleName()));
         }
     }
 
