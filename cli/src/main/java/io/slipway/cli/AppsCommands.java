@@ -3,12 +3,9 @@ package io.slipway.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.api.AppInfo;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -76,25 +73,17 @@ final class AppsCommands {
 
     @Command(name = "apps:info", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "Show an app's URLs and dates.")
-    static final class Info implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Info extends AppCommand {
         @Option(names = "--json", description = "Print the API's JSON.")
         boolean json;
 
-        @Spec
-        CommandSpec spec;
-
         Info(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             JsonNode node = inv.api().get(Invocation.appPath(app));
             if (json) {
                 inv.printJson(node);
@@ -114,23 +103,14 @@ final class AppsCommands {
     @Command(name = "apps:destroy", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = {"Permanently destroy an app, its config and everything else it owns.",
                     "Asks for the name twice: NAME (or -a) and --confirm NAME must match."})
-    static final class Destroy implements Callable<Integer> {
-        private final Invocation inv;
-
+    static final class Destroy extends AppCommand {
         @Parameters(arity = "0..1", paramLabel = "NAME", description = "The app to destroy (or use -a).")
         String name;
-
-        @Mixin
-        AppOption appOption;
-
         @Option(names = "--confirm", paramLabel = "NAME", description = "The app's name again, to confirm.")
         String confirm;
 
-        @Spec
-        CommandSpec spec;
-
         Destroy(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
@@ -139,7 +119,7 @@ final class AppsCommands {
                 throw new ParameterException(spec.commandLine(),
                         "NAME and -a name different apps (" + name + ", " + appOption.app + ")");
             }
-            String app = name != null ? name : inv.app(appOption.app, spec);
+            String app = name != null ? name : app();
             if (!app.equals(confirm)) {
                 throw new CliException((confirm == null
                         ? "this permanently destroys " + app

@@ -4,13 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.api.AutoCertView;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code certs:auto}, {@code certs:auto:enable}, {@code certs:auto:disable}, {@code certs:auto:refresh}: certificates by ACME for an app's custom domains. */
 final class AutoCertCommands {
@@ -25,22 +21,17 @@ final class AutoCertCommands {
 
     @Command(name = "certs:auto", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "Show where each custom domain's automatic certificate stands: ok, pending, or failing (last error, next try).")
-    static final class Status implements Callable<Integer> {
-        private final Invocation inv;
-        @Mixin
-        AppOption appOption;
+    static final class Status extends AppCommand {
         @Option(names = "--json", description = "Print the API's JSON.")
         boolean json;
-        @Spec
-        CommandSpec spec;
 
         Status(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             JsonNode node = inv.api().get(Invocation.appPath(app, "certs", "auto"));
             if (json) {
                 inv.printJson(node);
@@ -66,20 +57,14 @@ final class AutoCertCommands {
 
     @Command(name = "certs:auto:enable", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "Get and renew a certificate by ACME (Let's Encrypt unless the platform says otherwise) for every custom domain of an app.")
-    static final class Enable implements Callable<Integer> {
-        private final Invocation inv;
-        @Mixin
-        AppOption appOption;
-        @Spec
-        CommandSpec spec;
-
+    static final class Enable extends AppCommand {
         Enable(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             Progress.run(inv, "Enabling automatic certificates for " + app,
                     () -> inv.api().post(Invocation.appPath(app, "certs", "auto"), null),
                     done -> "done, ordering for " + done.path("domains").findValuesAsText("hostname")
@@ -90,20 +75,14 @@ final class AutoCertCommands {
 
     @Command(name = "certs:auto:disable", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "Stop automatic certificates for an app and remove them (its names fall back to an uploaded or the platform's certificate).")
-    static final class Disable implements Callable<Integer> {
-        private final Invocation inv;
-        @Mixin
-        AppOption appOption;
-        @Spec
-        CommandSpec spec;
-
+    static final class Disable extends AppCommand {
         Disable(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             Progress.run(inv, "Disabling automatic certificates for " + app,
                     () -> inv.api().delete(Invocation.appPath(app, "certs", "auto")), done -> "done");
             return 0;
@@ -112,20 +91,14 @@ final class AutoCertCommands {
 
     @Command(name = "certs:auto:refresh", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "Order again now for an app's failing domains, without waiting out their backoff (after fixing their DNS, say).")
-    static final class Refresh implements Callable<Integer> {
-        private final Invocation inv;
-        @Mixin
-        AppOption appOption;
-        @Spec
-        CommandSpec spec;
-
+    static final class Refresh extends AppCommand {
         Refresh(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             Progress.run(inv, "Refreshing automatic certificates for " + app,
                     () -> inv.api().post(Invocation.appPath(app, "certs", "auto", "refresh"), null),
                     done -> "done; `slipway certs:auto -a " + app + "` shows how it goes");

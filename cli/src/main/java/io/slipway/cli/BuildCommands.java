@@ -2,13 +2,9 @@ package io.slipway.cli;
 
 import io.slipway.api.BuildView;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** The {@code builds} topic: what each {@code git push} built. */
 final class BuildCommands {
@@ -16,25 +12,17 @@ final class BuildCommands {
 
     @Command(name = "builds", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = {"List an app's builds, newest first: number, status, commit, buildpack, who, when."})
-    static final class ListBuilds implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class ListBuilds extends AppCommand {
         @Option(names = "--json", description = "Print the API's JSON.")
         boolean json;
 
-        @Spec
-        CommandSpec spec;
-
         ListBuilds(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             return inv.list(Invocation.appPath(app, "builds"), json, BuildView[].class,
                     app + " has no builds yet: `git push slipway main` builds it", app + " Builds", List.of(),
                     b -> List.of(String.valueOf(b.number()), text(b.status()), shortCommit(b.commit()),

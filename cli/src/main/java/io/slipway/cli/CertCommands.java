@@ -7,14 +7,10 @@ import io.slipway.api.HttpsSetting;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** The {@code certs} topic: the HTTPS certificate an app's names are served with, and its HTTP→HTTPS redirect. */
 final class CertCommands {
@@ -31,22 +27,17 @@ final class CertCommands {
 
     @Command(mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "Show an app's HTTPS certificates: names, issuer, expiry, uploaded or automatic.")
-    static final class ListCerts implements Callable<Integer> {
-        private final Invocation inv;
-        @Mixin
-        AppOption appOption;
+    static final class ListCerts extends AppCommand {
         @Option(names = "--json", description = "Print the API's JSON.")
         boolean json;
-        @Spec
-        CommandSpec spec;
 
         ListCerts(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             JsonNode node = inv.api().get(Invocation.appPath(app, "certs"));
             if (json) {
                 inv.printJson(node);
@@ -72,24 +63,19 @@ final class CertCommands {
 
     @Command(name = "certs:add", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "Serve an app's names with a certificate (PEM chain, leaf first) and its unencrypted private key.")
-    static final class Add implements Callable<Integer> {
-        private final Invocation inv;
-        @Mixin
-        AppOption appOption;
+    static final class Add extends AppCommand {
         @Parameters(index = "0", paramLabel = "CERT", description = "The certificate chain, PEM (server certificate first).")
         Path cert;
         @Parameters(index = "1", paramLabel = "KEY", description = "Its private key, PEM, without a passphrase.")
         Path key;
-        @Spec
-        CommandSpec spec;
 
         Add(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             AddCertificate body = new AddCertificate(read(cert, "certificate"), read(key, "private key"));
             Progress.run(inv, "Adding the certificate to " + app,
                     () -> inv.api().post(Invocation.appPath(app, "certs"), body),
@@ -108,20 +94,14 @@ final class CertCommands {
 
     @Command(name = "certs:remove", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "Remove an app's uploaded certificate (its names fall back to the platform's certificate).")
-    static final class Remove implements Callable<Integer> {
-        private final Invocation inv;
-        @Mixin
-        AppOption appOption;
-        @Spec
-        CommandSpec spec;
-
+    static final class Remove extends AppCommand {
         Remove(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             Progress.run(inv, "Removing the certificate of " + app,
                     () -> inv.api().delete(Invocation.appPath(app, "certs")), removed -> "done");
             return 0;
@@ -130,22 +110,17 @@ final class CertCommands {
 
     @Command(name = "certs:redirect", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "on: plain HTTP to the app answers 308 to HTTPS and HTTPS answers carry HSTS; off: both served.")
-    static final class Redirect implements Callable<Integer> {
-        private final Invocation inv;
-        @Mixin
-        AppOption appOption;
+    static final class Redirect extends AppCommand {
         @Parameters(index = "0", paramLabel = "on|off")
         String state;
-        @Spec
-        CommandSpec spec;
 
         Redirect(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             boolean on = switch (state.toLowerCase(java.util.Locale.ROOT)) {
                 case "on" -> true;
                 case "off" -> false;

@@ -5,12 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slipway.api.Json;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +15,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 
 /** The {@code config} topic: an app's config vars, which the platform injects into its dynos as environment. */
 final class ConfigCommands {
@@ -26,12 +22,7 @@ final class ConfigCommands {
 
     @Command(name = "config", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "Show an app's config vars.")
-    static final class Show implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Show extends AppCommand {
         @ArgGroup(exclusive = true)
         Format format = new Format();
 
@@ -43,16 +34,13 @@ final class ConfigCommands {
             boolean shell;
         }
 
-        @Spec
-        CommandSpec spec;
-
         Show(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             JsonNode vars = inv.api().get(Invocation.appPath(app, "config-vars"));
             if (format.json) {
                 inv.printJson(vars);
@@ -71,25 +59,17 @@ final class ConfigCommands {
 
     @Command(name = "config:get", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "Print one config var's value exactly as stored, followed by a newline.")
-    static final class Get implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Get extends AppCommand {
         @Parameters(index = "0", paramLabel = "KEY", description = "The config var.")
         String key;
 
-        @Spec
-        CommandSpec spec;
-
         Get(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             Map<String, String> vars = values(inv.api().get(Invocation.appPath(app, "config-vars")));
             String value = vars.get(key);
             if (value == null) {
@@ -106,20 +86,12 @@ final class ConfigCommands {
             description = {"Set config vars and restart the app's dynos.",
                     "A value is everything after the first '=', so it may hold '=', spaces and newlines: "
                             + "config:set \"PEM=$(cat key.pem)\"."})
-    static final class Set implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Set extends AppCommand {
         @Parameters(arity = "1..*", paramLabel = "KEY=VALUE", description = "Config vars to set.")
         List<String> assignments = new ArrayList<>();
 
-        @Spec
-        CommandSpec spec;
-
         Set(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
@@ -130,7 +102,7 @@ final class ConfigCommands {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             ObjectNode body = Json.mapper().createObjectNode();
             vars.forEach(body::put);
             ApiClient api = inv.api();
@@ -146,25 +118,17 @@ final class ConfigCommands {
 
     @Command(name = "config:unset", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "Remove config vars and restart the app's dynos.")
-    static final class Unset implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Unset extends AppCommand {
         @Parameters(arity = "1..*", paramLabel = "KEY", description = "Config vars to remove.")
         List<String> keys = new ArrayList<>();
 
-        @Spec
-        CommandSpec spec;
-
         Unset(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             java.util.Set<String> unique = new LinkedHashSet<>(keys);
             ObjectNode body = Json.mapper().createObjectNode();
             unique.forEach(body::putNull);

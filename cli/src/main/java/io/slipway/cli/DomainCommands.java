@@ -5,14 +5,10 @@ import io.slipway.api.AppInfo;
 import io.slipway.api.CreateDomain;
 import io.slipway.api.DomainView;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.net.URI;
-import java.util.concurrent.Callable;
 
 /** The {@code domains} topic: host names an app answers to besides {@code <app>.<platform domain>}. */
 final class DomainCommands {
@@ -20,25 +16,17 @@ final class DomainCommands {
 
     @Command(name = "domains", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "List the host names an app answers to: its default one and its custom domains.")
-    static final class ListDomains implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class ListDomains extends AppCommand {
         @Option(names = "--json", description = "Print the API's JSON (the custom domains).")
         boolean json;
 
-        @Spec
-        CommandSpec spec;
-
         ListDomains(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             ApiClient api = inv.api();
             JsonNode node = api.get(Invocation.appPath(app, "domains"));
             if (json) {
@@ -72,25 +60,17 @@ final class DomainCommands {
 
     @Command(name = "domains:add", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "Route a host name to an app (point its DNS at the platform's router).")
-    static final class Add implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Add extends AppCommand {
         @Parameters(index = "0", paramLabel = "HOSTNAME", description = "A host name, as www.shop.example.")
         String hostname;
 
-        @Spec
-        CommandSpec spec;
-
         Add(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             ApiClient api = inv.api();
             Progress.run(inv, "Adding " + ConfigAssignments.printable(hostname) + " to " + app,
                     () -> api.post(Invocation.appPath(app, "domains"), new CreateDomain(hostname)), added -> "done");
@@ -100,25 +80,17 @@ final class DomainCommands {
 
     @Command(name = "domains:remove", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "Stop routing a custom host name to an app.")
-    static final class Remove implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Remove extends AppCommand {
         @Parameters(index = "0", paramLabel = "HOSTNAME", description = "The custom domain to remove.")
         String hostname;
 
-        @Spec
-        CommandSpec spec;
-
         Remove(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             ApiClient api = inv.api();
             Progress.run(inv, "Removing " + ConfigAssignments.printable(hostname) + " from " + app,
                     () -> api.delete(Invocation.appPath(app, "domains", ApiClient.segment(hostname))),

@@ -2,11 +2,8 @@ package io.slipway.cli;
 
 import io.slipway.api.AppInfo;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,21 +26,13 @@ final class GitCommands {
                     "Adds the remote (or changes its URL), and sets this repository's local git config to ask "
                             + "slipway for the API token when git talks to the platform: no token in the URL, "
                             + "nothing to type."})
-    static final class Remote implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Remote extends AppCommand {
         @Option(names = {"-r", "--remote"}, paramLabel = "REMOTE", defaultValue = AppResolver.REMOTE,
                 description = "The remote's name. Default: ${DEFAULT-VALUE}.")
         String remote;
 
-        @Spec
-        CommandSpec spec;
-
         Remote(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
@@ -53,7 +42,7 @@ final class GitCommands {
                 throw new CliException(inv.ctx().cwd() + " is not inside a git repository: run `git init` first");
             }
             String launcher = launcher();
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             ApiClient api = inv.api();
             AppInfo info = api.convert(api.get(Invocation.appPath(app)), AppInfo.class);
             String url = info.gitUrl();

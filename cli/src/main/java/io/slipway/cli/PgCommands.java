@@ -4,18 +4,14 @@ import io.slipway.api.Json;
 import io.slipway.api.PgInfoView;
 import io.slipway.api.PsqlRequest;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /** The {@code pg} topic: an app's PostgreSQL add-ons, reached through the platform (never a port opened on the host). */
 final class PgCommands {
@@ -24,28 +20,20 @@ final class PgCommands {
     @Command(name = "pg:psql", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = {"Open psql on the app's PostgreSQL (DATABASE unless named), with a terminal when this is one.",
                     "-c runs one command and exits with psql's exit code: pg:psql -a shop -c 'select count(*) from items'."})
-    static final class Psql implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Psql extends AppCommand {
         @Parameters(arity = "0..1", paramLabel = "DATABASE", description = "The add-on or its attachment name (default: DATABASE).")
         String database;
 
         @Option(names = {"-c", "--command"}, paramLabel = "SQL", description = "One command to run, then exit.")
         String command;
 
-        @Spec
-        CommandSpec spec;
-
         Psql(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             AttachedRun run = new AttachedRun(inv, Invocation.appPath(app, "psql"),
                     "Connecting to " + (database == null ? "DATABASE" : database) + " on " + app, RawMode.Hooks.RUNTIME);
             Optional<Tty.Size> terminal = run.size();
@@ -56,25 +44,17 @@ final class PgCommands {
 
     @Command(name = "pg:info", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "Show the app's PostgreSQL add-ons: state, server version, data size, connections, tables.")
-    static final class Info implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Info extends AppCommand {
         @Option(names = "--json", description = "Print the API's JSON.")
         boolean json;
 
-        @Spec
-        CommandSpec spec;
-
         Info(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             ApiClient api = inv.api();
             var node = api.get(Invocation.appPath(app, "pg-info"));
             if (json) {

@@ -5,12 +5,9 @@ import io.slipway.api.DynoView;
 import io.slipway.api.FormationUpdate;
 import io.slipway.api.FormationView;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +16,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /** The {@code ps} topic: an app's dynos, how many of each process type run, restarting and stopping them. */
@@ -29,25 +25,17 @@ final class PsCommands {
     @Command(name = "ps", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = {"List an app's dynos by process type: state (up, starting, crashed, restarting in N s), "
                     + "since when, and release."})
-    static final class ListDynos implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class ListDynos extends AppCommand {
         @Option(names = "--json", description = "Print the API's JSON.")
         boolean json;
 
-        @Spec
-        CommandSpec spec;
-
         ListDynos(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             ApiClient api = inv.api();
             JsonNode node = api.get(Invocation.appPath(app, "dynos"));
             if (json) {
@@ -121,20 +109,12 @@ final class PsCommands {
     @Command(name = "ps:scale", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = {"Set how many dynos of each process type run (and their size): ps:scale web=3 worker=1:standard.",
                     "0 stops every dyno of the type."})
-    static final class Scale implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Scale extends AppCommand {
         @Parameters(arity = "1..*", paramLabel = "TYPE=N[:SIZE]", description = "Process types and their quantity.")
         List<String> arguments = new ArrayList<>();
 
-        @Spec
-        CommandSpec spec;
-
         Scale(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
@@ -145,7 +125,7 @@ final class PsCommands {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             ApiClient api = inv.api();
             Progress.run(inv, "Scaling dynos",
                     () -> api.patch(Invocation.appPath(app, "formation"), new FormationUpdate(updates)),
@@ -179,25 +159,17 @@ final class PsCommands {
             description = {"Restart an app's dynos: all of them, those of one process type (web), or one dyno (web.1).",
                     "Web dynos are replaced one at a time, each fresh one taking traffic before its old one stops,"
                             + " so the app keeps serving; other dynos stop, then start afresh."})
-    static final class Restart implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Restart extends AppCommand {
         @Parameters(index = "0", arity = "0..1", paramLabel = "TYPE|DYNO", description = "web, or web.1. Default: every dyno.")
         String which;
 
-        @Spec
-        CommandSpec spec;
-
         Restart(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             ApiClient api = inv.api();
             String path = which == null ? Invocation.appPath(app, "dynos")
                     : Invocation.appPath(app, "dynos", ApiClient.segment(which));
@@ -210,25 +182,17 @@ final class PsCommands {
             description = {"Stop a dyno (web.1) or every dyno of a type (web): SIGTERM, then SIGKILL after the platform's grace period.",
                     "As on Heroku, a stopped dyno of the formation starts afresh (scale to 0 to keep it stopped);"
                             + " web dynos go one at a time, each fresh one taking traffic before its old one stops."})
-    static final class Stop implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Stop extends AppCommand {
         @Parameters(index = "0", paramLabel = "DYNO", description = "The dyno, as web.1, or a process type, as web.")
         String dyno;
 
-        @Spec
-        CommandSpec spec;
-
         Stop(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             ApiClient api = inv.api();
             Progress.run(inv, "Stopping " + dynos(dyno) + " on " + app,
                     () -> api.post(Invocation.appPath(app, "dynos", ApiClient.segment(dyno), "actions", "stop"), null),

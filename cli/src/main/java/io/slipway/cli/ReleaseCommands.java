@@ -3,19 +3,16 @@ package io.slipway.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.api.ReleaseView;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,25 +24,17 @@ final class ReleaseCommands {
 
     @Command(name = "releases", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "List an app's releases, newest first, marking the current one.")
-    static final class ListReleases implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class ListReleases extends AppCommand {
         @Option(names = "--json", description = "Print the API's JSON.")
         boolean json;
 
-        @Spec
-        CommandSpec spec;
-
         ListReleases(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             return inv.list(Invocation.appPath(app, "releases"), json, ReleaseView[].class,
                     app + " has no releases yet: `git push slipway main` makes v1", app + " Releases", List.of(),
                     r -> List.of("v" + r.version(), BuildCommands.text(r.description()),
@@ -68,29 +57,21 @@ final class ReleaseCommands {
 
     @Command(name = "releases:info", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "Show one release: what changed, who and when, its build, image, process types and config vars.")
-    static final class Info implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Info extends AppCommand {
         @Parameters(index = "0", paramLabel = "vN", description = "The release, as v3 (or 3).")
         String release;
 
         @Option(names = "--json", description = "Print the API's JSON.")
         boolean json;
 
-        @Spec
-        CommandSpec spec;
-
         Info(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
             String version = version(release, spec);
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             ApiClient api = inv.api();
             JsonNode node = api.get(Invocation.appPath(app, "releases", version));
             if (json) {
@@ -136,26 +117,18 @@ final class ReleaseCommands {
     @Command(name = "rollback", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = {"Make a new release from an earlier one's build and config, and roll the dynos over to it.",
                     "Without vN, rolls back to the release before the current one."})
-    static final class Rollback implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Rollback extends AppCommand {
         @Parameters(index = "0", arity = "0..1", paramLabel = "vN", description = "The release to go back to, as v3.")
         String release;
 
-        @Spec
-        CommandSpec spec;
-
         Rollback(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
             String target = release == null ? null : version(release, spec);
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             ApiClient api = inv.api();
             Progress.run(inv, "Rolling back " + app + (target == null ? "" : " to " + target),
                     () -> api.convert(api.post(Invocation.appPath(app, "releases"),

@@ -4,17 +4,13 @@ import io.slipway.api.CreateSchedule;
 import io.slipway.api.ScheduleRunView;
 import io.slipway.api.ScheduleView;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
 /**
@@ -30,25 +26,17 @@ final class ScheduleCommands {
 
     @Command(name = "schedules", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "List an app's scheduled jobs: id, cron, timezone, overlap policy, next run and command.")
-    static final class ListSchedules implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class ListSchedules extends AppCommand {
         @Option(names = "--json", description = "Print the API's JSON.")
         boolean json;
 
-        @Spec
-        CommandSpec spec;
-
         ListSchedules(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             // A cron expression has spaces of its own: a header row keeps the columns readable.
             return inv.list(Invocation.appPath(app, "schedules"), json, ScheduleView[].class,
                     app + " has no schedules: `slipway schedules:add --cron \"*/10 * * * *\" -- CMD` adds one",
@@ -62,12 +50,7 @@ final class ScheduleCommands {
             description = {"Run a command on a schedule, each time in a one-off dyno from the current release: "
                     + "schedules:add --cron \"*/10 * * * *\" -- python report.py.",
                     "The cron expression has five fields: minute hour day-of-month month day-of-week."})
-    static final class Add implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Add extends AppCommand {
         @Option(names = "--cron", required = true, paramLabel = "EXPR",
                 description = "When, as five cron fields: \"*/10 * * * *\" is every ten minutes.")
         String cron;
@@ -83,11 +66,8 @@ final class ScheduleCommands {
         @Parameters(arity = "0..*", paramLabel = "CMD", description = "The command and its arguments.")
         List<String> words = new ArrayList<>();
 
-        @Spec
-        CommandSpec spec;
-
         Add(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
@@ -102,7 +82,7 @@ final class ScheduleCommands {
                 throw new ParameterException(spec.commandLine(), "--overlap '" + ConfigAssignments.printable(overlap)
                         + "' is not one of " + String.join(", ", OVERLAPS));
             }
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             ApiClient api = inv.api();
             ScheduleView added = api.convert(api.post(Invocation.appPath(app, "schedules"),
                     new CreateSchedule(cron, command, timezone, policy)), ScheduleView.class);
@@ -120,25 +100,17 @@ final class ScheduleCommands {
 
     @Command(name = "schedules:remove", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "Remove a scheduled job (a run already going finishes).")
-    static final class Remove implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Remove extends AppCommand {
         @Parameters(index = "0", paramLabel = "ID", description = "The schedule's id, as `slipway schedules` lists it.")
         String id;
 
-        @Spec
-        CommandSpec spec;
-
         Remove(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             ApiClient api = inv.api();
             Progress.run(inv, "Removing schedule " + ConfigAssignments.printable(id) + " from " + app,
                     () -> api.delete(Invocation.appPath(app, "schedules", ApiClient.segment(id))), removed -> "done");
@@ -149,28 +121,20 @@ final class ScheduleCommands {
     @Command(name = "schedules:history", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "What the scheduled jobs did, newest first: when, which schedule, dyno, status, "
                     + "exit code and the first line of output.")
-    static final class History implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class History extends AppCommand {
         @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "Only this schedule's runs.")
         String id;
 
         @Option(names = "--json", description = "Print the API's JSON.")
         boolean json;
 
-        @Spec
-        CommandSpec spec;
-
         History(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             String path = id == null ? Invocation.appPath(app, "schedule-runs")
                     : Invocation.appPath(app, "schedules", ApiClient.segment(id), "history");
             return inv.list(path, json, ScheduleRunView[].class,
