@@ -221,6 +221,7 @@ public final class Controller implements AutoCloseable {
             new ReleaseRoutes(apps, releases, releaseMade).register(routes);
             var heroku = io.slipway.controller.heroku.HerokuSettings.fromEnv(config.hostEnv(), config.home(),
                     config.apiPort(), config.domain());
+            new io.slipway.controller.heroku.HerokuSetupRoute(heroku).register(routes);
             rendezvous = heroku.rendezvousPort().isEmpty() ? null
                     : io.slipway.controller.heroku.Rendezvous.start(heroku, config.bind(), Clock.systemUTC());
             new RunRoutes(apps, runs, docker, rendezvous == null ? RunRoutes.AttachElsewhere.NONE
