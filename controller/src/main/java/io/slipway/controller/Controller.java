@@ -205,6 +205,8 @@ public final class Controller implements AutoCloseable {
                 }
             });
             apps.onRename((was, now) -> repos.rename(was.name(), now.name()));
+            Logging renamedLogs = logging;
+            apps.onRename((was, now) -> renamedLogs.service().rename(was.name().value(), now.name().value()));
             // Its dynos stop under the old name; the dyno manager starts them again under the new one.
             apps.onRename((was, now) -> dynos.removeApp(was.name().value()));
 
