@@ -30,7 +30,10 @@ final class HerokuExports {
         if (setup.gitHost() != null) {
             out.append(export("HEROKU_GIT_HOST", setup.gitHost()));
         }
-        if (certFile != null) {
+        if (certFile == null) {
+            out.append("# the platform has no certificate yet (its router makes one when it starts): until then "
+                    + "`git push heroku` and `heroku run` cannot reach it over TLS\n");
+        } else {
             out.append(export("NODE_EXTRA_CA_CERTS", certFile.toString()));
             if (setup.gitHost() != null) {
                 // git trusts the certificate for this platform's URL only, as long as the shell lives.
