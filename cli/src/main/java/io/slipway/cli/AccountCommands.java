@@ -2,6 +2,7 @@ package io.slipway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.api.Account;
+import io.slipway.api.HerokuSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -9,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
@@ -140,8 +142,9 @@ final class AccountCommands {
     }
 
     @Command(name = "heroku:env", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
-            description = {"Print the two exports that point the Heroku CLI (`heroku`, unmodified) at this platform,",
-                    "with the token this CLI uses: eval \"$(slipway heroku:env)\"."})
+            description = {"Print the exports that point the Heroku CLI (`heroku`, unmodified) and its git at this platform,",
+                    "with the token this CLI uses: eval \"$(slipway heroku:env)\". The platform certificate they trust",
+                    "is saved as $SLIPWAY_HOME/heroku/<host>.crt."})
     static final class HerokuEnv implements Callable<Integer> {
         private final Invocation inv;
 
@@ -150,10 +153,21 @@ final class AccountCommands {
         }
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             ApiTarget target = ApiTarget.resolve(inv.ctx());
-            inv.out().print("export HEROKU_HOST=" + ShellQuote.quote(target.url()) + "\n"
-                    + "export HEROKU_API_KEY=" + ShellQuote.quote(target.token()) + "\n");
+            HerokuSetup setup;
+            try (ApiClient api = ApiClient.authenticated(target)) {
+                ApiClient.Response response = api.exchange("GET", "/platform/heroku", null);
+                setup = response.status() == 404 ? null
+                        : api.convert(api.body(response, "GET", "/platform/heroku"), HerokuSetup.class);
+            }
+            Path cert = null;
+            if (setup != null && setup.certificate() != null) {
+                cert = inv.home().resolve("heroku").resolve(setup.domain() + ".crt");
+                Files.createDirectories(cert.getParent());
+                Files.writeString(cert, setup.certificate());
+            }
+            inv.out().print(HerokuExports.of(target, setup, cert));
             return 0;
         }
     }

@@ -27,8 +27,11 @@ class AccountCliTest extends AgainstPlatform {
     @Test
     void herokuEnvPrintsTheExportsThatPointTheHerokuCliHere() throws Exception {
         remote.typing(platform.adminToken() + "\n").ok("login", "--api-url", platform.apiUrl());
-        assertThat(remote.ok("heroku:env").out()).isEqualTo("export HEROKU_HOST='" + platform.apiUrl() + "'\n"
-                + "export HEROKU_API_KEY='" + platform.adminToken() + "'\n");
+        // Without a platform certificate yet (HerokuEnvCliTest has one): no trust lines.
+        assertThat(remote.ok("heroku:env").out()).startsWith("export HEROKU_HOST='" + platform.apiUrl() + "'\n"
+                + "export HEROKU_API_KEY='" + platform.adminToken() + "'\n")
+                .contains("export HEROKU_GIT_HOST='localhost:" + platform.env().get("SLIPWAY_API_TLS_PORT") + "'\n")
+                .contains("# the platform has no certificate yet").doesNotContain("NODE_EXTRA_CA_CERTS");
     }
 
     @Test

@@ -205,6 +205,8 @@ public final class Controller implements AutoCloseable {
                 }
             });
             apps.onRename((was, now) -> repos.rename(was.name(), now.name()));
+            Logging renamedLogs = logging;
+            apps.onRename((was, now) -> renamedLogs.service().rename(was.name().value(), now.name().value()));
             // Its dynos stop under the old name; the dyno manager starts them again under the new one.
             apps.onRename((was, now) -> dynos.removeApp(was.name().value()));
 
@@ -221,6 +223,7 @@ public final class Controller implements AutoCloseable {
             new ReleaseRoutes(apps, releases, releaseMade).register(routes);
             var heroku = io.slipway.controller.heroku.HerokuSettings.fromEnv(config.hostEnv(), config.home(),
                     config.apiPort(), config.domain());
+            new io.slipway.controller.heroku.HerokuSetupRoute(heroku).register(routes);
             rendezvous = heroku.rendezvousPort().isEmpty() ? null
                     : io.slipway.controller.heroku.Rendezvous.start(heroku, config.bind(), Clock.systemUTC());
             new RunRoutes(apps, runs, docker, rendezvous == null ? RunRoutes.AttachElsewhere.NONE

@@ -23,7 +23,8 @@ public final class AppRoutes {
     }
 
     public void register(RoutingHandler routes) {
-        routes.get("/apps", ex -> JsonIO.send(ex, 200, apps.list().stream().map(a -> view.apply(a, BearerAuth.principal(ex))).toList()));
+        routes.get("/apps", ex -> io.slipway.controller.heroku.RangedList.send(ex,
+                apps.list().stream().map(a -> view.apply(a, BearerAuth.principal(ex))).toList(), "id", "name", "created_at"));
         routes.post("/apps", ex -> {
             CreateApp body = JsonIO.read(ex, CreateApp.class);
             Optional<AppName> name = Optional.ofNullable(body.name()).map(AppName::new);

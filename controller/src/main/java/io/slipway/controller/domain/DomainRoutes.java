@@ -33,7 +33,7 @@ public final class DomainRoutes {
                 all.addAll(custom);
                 custom = all;
             }
-            JsonIO.send(ex, 200, custom);
+            io.slipway.controller.heroku.RangedList.send(ex, custom, "hostname", "created_at");
         });
         routes.post("/apps/{app}/domains", ex -> {
             App app = apps.get(Routes.param(ex, "app"));

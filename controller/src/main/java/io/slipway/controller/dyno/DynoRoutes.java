@@ -66,7 +66,7 @@ public final class DynoRoutes {
                         java.time.Instant.ofEpochSecond(c.getCreated()), 0, null,
                         "standard"));
             }
-            JsonIO.send(ex, 200, views);
+            io.slipway.controller.heroku.RangedList.send(ex, views, "name", "created_at");
         });
         routes.delete("/apps/{app}/dynos", ex -> restart(ex, null, "restarting", "restarted"));
         routes.delete("/apps/{app}/dynos/{dyno}", ex -> restart(ex, Routes.param(ex, "dyno"), "restarting", "restarted"));

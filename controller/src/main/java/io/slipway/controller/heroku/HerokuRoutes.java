@@ -29,8 +29,8 @@ public final class HerokuRoutes {
 
     public void register(RoutingHandler routes) {
         // One team per platform: the user's apps are all of them.
-        routes.get("/users/{user}/apps", ex -> JsonIO.send(ex, 200,
-                apps.list().stream().map(a -> view.apply(a, BearerAuth.principal(ex))).toList()));
+        routes.get("/users/{user}/apps", ex -> RangedList.send(ex,
+                apps.list().stream().map(a -> view.apply(a, BearerAuth.principal(ex))).toList(), "id", "name", "created_at"));
         // Everyone holding a token of the platform may work on every app; no one is a collaborator apart.
         routes.get("/apps/{app}/collaborators", ex -> {
             apps.get(Routes.param(ex, "app"));

@@ -164,6 +164,18 @@ final class LogFile {
         }
     }
 
+    /** Moves both files to {@code other}'s names (closed first), replacing whatever was left there. */
+    void moveTo(LogFile other) throws IOException {
+        close();
+        other.delete();
+        if (Files.exists(previous)) {
+            Files.move(previous, other.previous, StandardCopyOption.ATOMIC_MOVE);
+        }
+        if (Files.exists(current)) {
+            Files.move(current, other.current, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
     void delete() throws IOException {
         close();
         Files.deleteIfExists(current);

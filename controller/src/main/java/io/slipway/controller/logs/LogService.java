@@ -184,6 +184,30 @@ public final class LogService implements LogSink, AutoCloseable {
         }
     }
 
+    /**
+     * The app was renamed: its history goes with it. The old name's buffer is closed (its tails end:
+     * they followed the old name) and its files take the new name, loaded again at the next line or
+     * {@code logs}. Lines still arriving for the old name find no app and are dropped.
+     */
+    public void rename(String was, String now) {
+        AppLog old = logs.remove(was);
+        if (old != null) {
+            old.close(false);
+        }
+        AppLog stale = logs.remove(now);
+        if (stale != null) {
+            stale.close(false);
+        }
+        unknownUntil.remove(now);
+        try {
+            LogFile.at(settings.dir(), was, settings.fileBytes()).moveTo(LogFile.at(settings.dir(), now, settings.fileBytes()));
+            log.info("app={} log history moved from the old name {}", now, was);
+        } catch (IOException e) {
+            log.warn("app={} could not move the log history of its old name {}: {}", now, was, e.getMessage());
+        }
+        rebalance();
+    }
+
     /** Takes a tail slot, or returns false when {@link Settings#maxTails} are streaming already. */
     boolean startTail() {
         while (true) {

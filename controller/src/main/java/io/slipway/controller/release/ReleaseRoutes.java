@@ -28,7 +28,8 @@ public final class ReleaseRoutes {
         routes.get("/apps/{app}/releases", ex -> {
             App app = apps.get(Routes.param(ex, "app"));
             UUID current = releases.current(app).map(Release::id).orElse(null);
-            JsonIO.send(ex, 200, releases.list(app).stream().map(r -> view(r, r.id().equals(current))).toList());
+            io.slipway.controller.heroku.RangedList.send(ex, releases.list(app).stream().map(r -> view(r, r.id().equals(current))).toList(),
+                    "version", "created_at");
         });
         routes.post("/apps/{app}/releases", ex -> {
             App app = apps.get(Routes.param(ex, "app"));

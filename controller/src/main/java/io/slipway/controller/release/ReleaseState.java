@@ -59,8 +59,10 @@ public enum ReleaseState {
     public String herokuStatus() {
         return switch (this) {
             case RELEASE_PHASE, BOOTING -> "pending";
-            case LIVE -> "succeeded";
-            case FAILED, SUPERSEDED -> "failed";
+            // Superseded: a newer release took its place before it was live; nothing failed (the Heroku
+            // CLI prints "release command failed" beside a failed one).
+            case LIVE, SUPERSEDED -> "succeeded";
+            case FAILED -> "failed";
         };
     }
 

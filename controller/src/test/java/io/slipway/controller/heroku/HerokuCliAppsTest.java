@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The unmodified Heroku CLI ({@code heroku} from the npm registry) against a real controller:
- * {@code apps}, {@code apps:info}, {@code auth:whoami}, {@code apps:rename}.
+ * {@code apps}, {@code apps:info}, {@code auth:whoami}, {@code apps:rename} (which keeps the app's logs).
  */
 class HerokuCliAppsTest {
     private static TestPlatform platform;
@@ -58,6 +58,21 @@ class HerokuCliAppsTest {
                 .containsPattern("Web URL:\\s+" + java.util.regex.Pattern.quote(app.get("web_url").asText()))
                 .containsPattern("Stack:\\s+\\S+")
                 .containsPattern("Repo Size:\\s+\\d");
+    }
+
+    @Test
+    void aRenamedAppsLogsShowItsLinesFromBeforeTheRename() {
+        api.post("/apps", "{\"name\":\"logged\"}");
+        assertThat(api.patch("/apps/logged/config-vars", "{\"BEFORE_RENAME\":\"1\"}").status()).isEqualTo(200);
+        var r = heroku.run("apps:rename", "logged-now", "-a", "logged");
+        assertThat(r.exit()).as(r.all()).isZero();
+        api.patch("/apps/logged-now/config-vars", "{\"AFTER_RENAME\":\"1\"}");
+
+        var logs = heroku.run("logs", "-a", "logged-now");
+        assertThat(logs.exit()).as(logs.all()).isZero();
+        assertThat(logs.stdout()).containsPattern("slipway\\[api\\]: Set BEFORE_RENAME config vars")
+                .containsPattern("slipway\\[api\\]: Set AFTER_RENAME config vars");
+        assertThat(logs.stdout().indexOf("BEFORE_RENAME")).isLessThan(logs.stdout().indexOf("AFTER_RENAME"));
     }
 
     @Test

@@ -69,6 +69,50 @@ class HerokuCliDeployedAppTest {
     }
 
     @Test
+    void releasesDashNShowsOnlyTheLatestOnesAsHerokusRangeAsksAndPagesFollowNextRange() throws Exception {
+        for (String name : java.util.List.of("PAGE_A", "PAGE_B", "PAGE_C")) {
+            assertThat(api.patch("/apps/shop/config-vars", "{\"" + name + "\":\"1\"}").status()).isEqualTo(200);
+        }
+        var all = Api.json(api.get("/apps/shop/releases")); // Slipway's own client sends no Range: all of them
+        int latest = 0;
+        for (var release : all) {
+            latest = Math.max(latest, release.get("version").asInt());
+        }
+        assertThat(all.size()).isEqualTo(latest);
+
+        var r = heroku.run("releases", "-a", "shop", "-n", "2");
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.stdout()).containsPattern("(?m)^\\s*v" + latest + "\\s+Set PAGE_C")
+                .containsPattern("(?m)^\\s*v" + (latest - 1) + "\\s+Set PAGE_B").doesNotContainPattern("(?m)^\\s*v" + (latest - 2) + "\\s")
+                .doesNotContain("release command failed"); // v3 was superseded by v4 before it was live, nothing failed
+
+        var first = ranged("/apps/shop/releases", "version ..; max=2, order=desc");
+        assertThat(first.statusCode()).isEqualTo(206);
+        assertThat(Api.json(new Api.Response(200, first.body(), null, null)).findValuesAsText("version"))
+                .containsExactly(Integer.toString(latest), Integer.toString(latest - 1));
+        String next = first.headers().firstValue("Next-Range").orElseThrow();
+        assertThat(next).isEqualTo("version ]" + (latest - 1) + "..; max=2, order=desc");
+        var rest = ranged("/apps/shop/releases", "version ]2..; max=200, order=desc");
+        assertThat(rest.statusCode()).isEqualTo(200);
+        assertThat(Api.json(new Api.Response(200, rest.body(), null, null)).findValuesAsText("version")).containsExactly("1");
+
+        var dynos = ranged("/apps/shop/dynos", "id ..; max=200;");
+        assertThat(dynos.statusCode()).isEqualTo(200);
+        assertThat(dynos.body()).contains("\"name\":\"web.1\"");
+        var bad = ranged("/apps/shop/releases", "size ..");
+        assertThat(bad.statusCode()).isEqualTo(416);
+        assertThat(bad.body()).contains("'size' is not a field this list is sorted by");
+    }
+
+    private static java.net.http.HttpResponse<String> ranged(String path, String range) throws Exception {
+        try (var client = java.net.http.HttpClient.newHttpClient()) {
+            return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(platform.apiUrl() + path))
+                    .header("Authorization", "Bearer " + platform.adminToken()).header("Range", range).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    @Test
     void domainsListsTheDefaultDomainAndDomainsAddAddsACustomOne() {
         var r = heroku.run("domains:add", "www.shop.test", "-a", "shop");
         assertThat(r.exit()).as(r.all()).isZero();

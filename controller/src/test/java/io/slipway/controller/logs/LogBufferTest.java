@@ -64,6 +64,26 @@ class LogBufferTest {
     }
 
     @Test
+    void aRenamedAppKeepsItsLinesEvenThoseInTheRotatedFileAndTheOldNameHasNone() {
+        try (LogService logs = service(64 << 10, 64 << 10, 64 << 10)) {
+            for (int i = 1; i <= 600; i++) { // about 100 KiB: part of it is in shop.log.1
+                logs.append(new LogLine(Instant.now(), "shop", "app", "web.1", "line " + i + " " + "x".repeat(100)));
+            }
+            assertThat(home.resolve("logs/apps/shop.log.1")).exists();
+            logs.rename("shop", "shop2");
+            logs.append(new LogLine(Instant.now(), "shop2", "app", "web.1", "after the rename"));
+
+            List<String> got = lines(logs.open("shop2"), new LogQuery(1500, false, null, Set.of()));
+            assertThat(got.getLast()).endsWith("app[web.1]: after the rename");
+            assertThat(got.get(got.size() - 2)).contains("app[web.1]: line 600 ");
+            assertThat(got.size()).isGreaterThan(100);
+            assertThat(home.resolve("logs/apps/shop.log")).doesNotExist();
+            assertThat(home.resolve("logs/apps/shop.log.1")).doesNotExist();
+            assertThat(lines(logs.open("shop"), ALL)).isEmpty();
+        }
+    }
+
+    @Test
     void theBufferSurvivesARestartWithoutRepeatingALine() {
         try (LogService logs = service()) {
             for (int i = 1; i <= 1000; i++) {

@@ -121,6 +121,9 @@ public final class HerokuCli {
             env.put("HEROKU_API_KEY", token);
             env.put("HEROKU_SKIP_NEW_VERSION_CHECK", "true");
             env.put("HEROKU_DISABLE_AUTOUPDATE", "1");
+            // As `slipway heroku:env` exports: nothing (and no token) goes to heroku.com.
+            env.put("HEROKU_PARTICLEBOARD_URL", apiUrl);
+            env.put("DISABLE_TELEMETRY", "true");
             env.put("NO_COLOR", "1");
             env.put("FORCE_COLOR", "0");
             env.put("PATH", home.resolve("bin") + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
@@ -142,6 +145,41 @@ public final class HerokuCli {
         }
     }
 
+    /**
+     * {@code sh -c script} in {@code dir} as a user with only {@code exports} set up: their HOME, the
+     * heroku command on PATH, and none of the variables the other methods set (nor a machine's
+     * {@code GIT_SSL_CAINFO}, {@code HEROKU_*} or {@code NODE_EXTRA_CA_CERTS}). {@code exports} is eval'ed first.
+     */
+    public Result shell(Path dir, String exports, String script) {
+        try {
+            Path out = Files.createTempFile(home, "out-", ".txt");
+            Path err = Files.createTempFile(home, "err-", ".txt");
+            ProcessBuilder pb = new ProcessBuilder("sh", "-c", "eval \"$SLIPWAY_TEST_EXPORTS\" && " + script)
+                    .directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+            Map<String, String> env = pb.environment();
+            env.keySet().removeIf(k -> k.startsWith("HEROKU_") || k.startsWith("GIT_") || k.equals("NODE_EXTRA_CA_CERTS")
+                    || k.equals("DISABLE_TELEMETRY"));
+            env.put("HOME", home.toString());
+            env.put("PATH", home.resolve("bin") + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
+            env.put("HEROKU_SKIP_NEW_VERSION_CHECK", "true");
+            env.put("NO_COLOR", "1");
+            env.put("GIT_TERMINAL_PROMPT", "0");
+            env.put("SLIPWAY_TEST_EXPORTS", exports);
+            Process p = pb.start();
+            if (!p.waitFor(600, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new IllegalStateException("sh -c " + script + " did not finish in 600s; stdout: " + Files.readString(out)
+                        + " stderr: " + Files.readString(err));
+            }
+            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Starts {@code heroku args…} and leaves it running (for {@code logs --tail}); its output goes to {@code out}. */
     public Process start(Path out, String... args) {
         List<String> command = new ArrayList<>(List.of("node", DIR.resolve("node_modules/heroku/bin/run.js").toString()));
@@ -153,6 +191,8 @@ public final class HerokuCli {
             pb.environment().put("HEROKU_HOST", apiUrl);
             pb.environment().put("HEROKU_API_KEY", token);
             pb.environment().put("HEROKU_SKIP_NEW_VERSION_CHECK", "true");
+            pb.environment().put("HEROKU_PARTICLEBOARD_URL", apiUrl);
+            pb.environment().put("DISABLE_TELEMETRY", "true");
             pb.environment().put("NO_COLOR", "1");
             pb.environment().putAll(extraEnv);
             return pb.start();
