@@ -216,7 +216,6 @@ public final class Controller implements AutoCloseable {
             java.util.function.BiFunction<App, io.slipway.controller.auth.Principal, Object> appView =
                     (app, who) -> HerokuShapes.app(view(config, app), who, repos.sizeOnDisk(app.name()));
             new AppRoutes(apps, appView).register(routes);
-            new HerokuRoutes(apps, appView, releases).register(routes);
             new LogSessions(apps, logging.service(), Clock.systemUTC()).register(routes);
             new ConfigRoutes(apps, configVars).register(routes);
             new BuildRoutes(apps, builds).register(routes);
@@ -237,6 +236,7 @@ public final class Controller implements AutoCloseable {
             var certKey = CertKey.underHome(config.home());
             var certs = new io.slipway.controller.certs.CertService(db, certKey, config.domain(), Clock.systemUTC());
             new io.slipway.controller.certs.CertRoutes(apps, certs).register(routes);
+            new HerokuRoutes(apps, appView, releases, certs::list).register(routes);
             // Automatic certificates: the renewal timer joins the scheduler before it starts, below.
             var acme = io.slipway.controller.certs.acme.Acme.wire(db, certKey, apps, certs,
                     schedules, logs, io.slipway.controller.certs.acme.AcmeSettings.fromEnv(config.hostEnv()), Clock.systemUTC());

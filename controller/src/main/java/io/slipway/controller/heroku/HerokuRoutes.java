@@ -14,17 +14,21 @@ import java.util.function.BiFunction;
 
 /**
  * The routes only the Heroku CLI asks for, as thin adapters over Slipway's services: the user's
- * apps, an app's collaborators, and features Slipway does not have (pipelines), refused in Heroku's shape.
+ * apps, an app's collaborators, its certificates as SNI endpoints, and features Slipway does not
+ * have (pipelines), refused in Heroku's shape.
  */
 public final class HerokuRoutes {
     private final AppService apps;
     private final BiFunction<App, Principal, Object> view;
     private final ReleaseService releases;
+    private final java.util.function.Function<App, List<io.slipway.api.CertificateView>> certificates;
 
-    public HerokuRoutes(AppService apps, BiFunction<App, Principal, Object> view, ReleaseService releases) {
+    public HerokuRoutes(AppService apps, BiFunction<App, Principal, Object> view, ReleaseService releases,
+                        java.util.function.Function<App, List<io.slipway.api.CertificateView>> certificates) {
         this.apps = apps;
         this.view = view;
         this.releases = releases;
+        this.certificates = certificates;
     }
 
     public void register(RoutingHandler routes) {
@@ -41,11 +45,8 @@ public final class HerokuRoutes {
             App app = apps.get(Routes.param(ex, "app"));
             JsonIO.send(ex, 200, releases.get(app, Routes.param(ex, "version")).config());
         });
-        // domains:add asks which certificate to serve a new domain with; there are none until Slipway has TLS.
-        routes.get("/apps/{app}/sni-endpoints", ex -> {
-            apps.get(Routes.param(ex, "app"));
-            JsonIO.send(ex, 200, List.of());
-        });
+        // certs and domains:add read the app's certificates
+        new SniEndpoints(apps, certificates).register(routes);
         routes.get("/apps/{app}/pipeline-couplings", ex -> {
             throw ApiException.notFound("app '" + apps.get(Routes.param(ex, "app")).name()
                     + "' is in no pipeline: Slipway does not support pipelines yet");

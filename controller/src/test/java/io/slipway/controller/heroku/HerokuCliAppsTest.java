@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The unmodified Heroku CLI ({@code heroku} from the npm registry) against a real controller:
- * {@code apps}, {@code apps:info}, {@code auth:whoami}, {@code apps:rename} (which keeps the app's logs).
+ * {@code apps}, {@code apps:info}, {@code auth:whoami}, {@code apps:rename} (which keeps the app's logs),
+ * {@code certs}.
  */
 class HerokuCliAppsTest {
     private static TestPlatform platform;
@@ -73,6 +74,22 @@ class HerokuCliAppsTest {
         assertThat(logs.stdout()).containsPattern("slipway\\[api\\]: Set BEFORE_RENAME config vars")
                 .containsPattern("slipway\\[api\\]: Set AFTER_RENAME config vars");
         assertThat(logs.stdout().indexOf("BEFORE_RENAME")).isLessThan(logs.stdout().indexOf("AFTER_RENAME"));
+    }
+
+    @Test
+    void certsListsTheAppsUploadedCertificate() throws Exception {
+        api.post("/apps", "{\"name\":\"secured\"}");
+        assertThat(api.post("/apps/secured/domains", "{\"hostname\":\"www.secured.test\"}").status()).isEqualTo(201);
+        var none = heroku.run("certs", "-a", "secured");
+        assertThat(none.exit()).as(none.all()).isZero();
+        assertThat(none.stdout()).contains("secured has no SSL certificates");
+
+        var issued = new io.slipway.controller.certs.TestCertificates("Heroku CLI test CA").issue("www.secured.test");
+        assertThat(api.post("/apps/secured/certs", io.slipway.api.Json.mapper().writeValueAsString(
+                java.util.Map.of("certificate", issued.chainPem(), "private_key", issued.keyPem()))).status()).isEqualTo(201);
+        var listed = heroku.run("certs", "-a", "secured");
+        assertThat(listed.exit()).as(listed.all()).isZero();
+        assertThat(listed.stdout()).containsPattern("secured-uploaded\\s+www\\.secured\\.test\\s+\\d{4}-\\d{2}-\\d{2}.*\\s+True\\s+SNI\\s+1");
     }
 
     @Test
