@@ -38,6 +38,7 @@ public final class AddonService {
     private final SecureRandom random = new SecureRandom();
     private BackupService backups;
     private BackupSchedules backupSchedules;
+    private AddonWatch watch;
 
     AddonService(AddonStore store, AppService apps, ConfigService config, AddonContainers containers,
                  AddonProvisioner provisioner) {
@@ -50,7 +51,8 @@ public final class AddonService {
     }
 
     /** Backups come in after construction: they resolve add-ons through the same store. */
-    void backups(BackupService backups, BackupSchedules schedules) {
+    void backups(BackupService backups, BackupSchedules schedules, AddonWatch watch) {
+        this.watch = watch;
         this.backups = backups;
         this.backupSchedules = schedules;
         destroyer.backups(backups, schedules);
@@ -167,6 +169,9 @@ public final class AddonService {
         }
         destroyer.resume(this::ownerName);
         provisioner.adoptAll();
+        if (watch != null) {
+            watch.start();
+        }
     }
 
     /** The app is gone: its add-ons go too (detached from other apps first), and others leave its network. */
