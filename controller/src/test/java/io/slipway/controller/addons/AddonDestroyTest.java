@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * addons:destroy of a PostgreSQL add-on with data enough that its last backup takes seconds: the
  * request answers at once ({@code destroying}, naming the backup), the add-on refuses what would
  * race the destroy, and goes only once that backup is verified; a controller restarted meanwhile
- * leaves the add-on and its data in place, because the backup it waited for never finished.
+ * leaves the add-on and its data in place, because the backup it waited for never finished, and
+ * one that stopped after that backup was verified finishes the destroy when it starts.
  */
 class AddonDestroyTest {
     static TestPlatform platform;
@@ -85,6 +86,32 @@ class AddonDestroyTest {
         assertThat(backup("keep", "b001").get("failure").asText()).contains("the controller stopped while this backup ran");
         assertThat(psql(addon, "select count(*) from items")).isEqualTo("1500000");
         assertThat(api.get("/apps/keep/config-vars").body()).contains("DATABASE_URL");
+    }
+
+    @Test
+    void aControllerThatStoppedAfterTheLastBackupWasVerifiedFinishesTheDestroyAtStart() throws Exception {
+        assertThat(api.post("/apps", "{\"name\":\"finish\"}").status()).isEqualTo(201);
+        assertThat(api.post("/apps/finish/addons", "{\"service\":\"postgres\"}").status()).isEqualTo(202);
+        await().atMost(Duration.ofMinutes(2)).until(() -> json(api.get("/addons/postgres-finish-1")).get("state").asText()
+                .equals("available"));
+        assertThat(api.post("/apps/finish/backups", "{}").status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> backup("finish", "b001").get("status").asText().equals("done"));
+        platform.stopController();
+        // Where a controller killed between the last backup's verification and the removal left things.
+        db.inTransaction(c -> {
+            try (var st = c.createStatement()) {
+                st.executeUpdate("update addon_backups set trigger = 'destroy' where addon_name = 'postgres-finish-1'");
+                return st.executeUpdate("update addons set state = 'destroying', progress = 'taking its last backup b001' "
+                        + "where name = 'postgres-finish-1'");
+            }
+        });
+        platform.startController();
+
+        assertThat(api.get("/addons/postgres-finish-1").status()).isEqualTo(404);
+        assertThat(backup("finish", "b001").get("addon_destroyed").asBoolean()).isTrue();
+        assertThat(api.get("/apps/finish/config-vars").body()).doesNotContain("DATABASE_URL");
+        assertThat(docker.client().listContainersCmd().withShowAll(true)
+                .withNameFilter(List.of("slipway-" + platform.platformId() + "-postgres-finish-1")).exec()).isEmpty();
     }
 
     /** An app with a PostgreSQL add-on holding about 100 MB of rows: pg_dump of it takes seconds. */
