@@ -8,14 +8,14 @@
 #
 # Runs its own platform (`./slipway up --detach`) on a temporary SLIPWAY_HOME and free loopback
 # ports, and removes everything it made when it exits.
-# Usage: [BACKUP_MB=1024] bench/addons.sh   (BACKUP_MB=0 skips the backup figures)
+# Usage: [BACKUP_MB=1024] [ROUNDS=3] bench/addons.sh   (BACKUP_MB=0 skips the backup figures)
 set -euo pipefail
 
 TOP=$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 readonly TOP SLIPWAY=$TOP/slipway
-readonly CREATE_GOAL_MS=5000 MEMORY_GOAL_MB=40 BACKUP_GOAL_RATIO=1.3 BACKUP_MB=${BACKUP_MB:-1024}
+readonly CREATE_GOAL_MS=5000 MEMORY_GOAL_MB=40 BACKUP_GOAL_RATIO=1.3 BACKUP_MB=${BACKUP_MB:-1024} ROUNDS=${ROUNDS:-3}
 
 seconds() { printf '%d.%d s' $(($1 / 1000)) $(($1 % 1000 / 100)); }
 
@@ -66,25 +66,32 @@ size=$("$SLIPWAY" pg:psql -a bench -c "copy (select pg_database_size(current_dat
 dump=$HOME_DIR/bare.dump
 restore_flags=(--clean --if-exists --no-owner --no-acl --single-transaction -d bench)
 
-start=$(now_ms)
-docker exec "$container" pg_dump -Fc -d bench >"$dump"
-bare_dump=$(($(now_ms) - start))
-start=$(now_ms)
-"$SLIPWAY" pg:backups:capture -a bench >/dev/null
-slipway_dump=$(($(now_ms) - start))
+# On a shared host one run of each says little: ROUNDS captures, each right after a bare pg_dump,
+# and the medians of each are compared.
+bare_dumps=() slipway_dumps=() server_dumps=()
+for ((round = 1; round <= ROUNDS; round++)); do
+    start=$(now_ms)
+    docker exec "$container" pg_dump -Fc -d bench >"$dump"
+    bare_dumps+=($(($(now_ms) - start)))
+    start=$(now_ms)
+    "$SLIPWAY" pg:backups:capture -a bench >/dev/null
+    slipway_dumps+=($(($(now_ms) - start)))
+    label=$(printf 'b%03d' "$round")
+    # The platform's own timing of the same capture, without the CLI's JVM start and polling.
+    server_dumps+=("$("$SLIPWAY" logs -a bench -n 1500 | sed -n "s/.*Backup $label of .* done: .* (\([0-9]*\) ms)\$/\1/p" | tail -n 1)")
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+bare_dump=$(median "${bare_dumps[@]}") slipway_dump=$(median "${slipway_dumps[@]}") server_dump=$(median "${server_dumps[@]}")
 start=$(now_ms)
 docker exec -i "$container" pg_restore "${restore_flags[@]}" <"$dump"
 bare_restore=$(($(now_ms) - start))
 start=$(now_ms)
 "$SLIPWAY" pg:backups:restore b001 -a bench --confirm bench >/dev/null
 slipway_restore=$(($(now_ms) - start))
-
-# Server side (the platform's own timing of the same operations, without the CLI's JVM start and polling).
-server_dump=$("$SLIPWAY" logs -a bench -n 1500 | sed -n 's/.*Backup b001 of .* done: .* (\([0-9]*\) ms)$/\1/p' | tail -n 1)
 server_restore=$("$SLIPWAY" logs -a bench -n 1500 | sed -n 's/.*Restore of b001 done: .* in \([0-9]*\) ms$/\1/p' | tail -n 1)
 
 ratio() { awk -v s="$1" -v b="$2" -v g=$BACKUP_GOAL_RATIO 'BEGIN { r = s / b; printf "%.2fx (goal within %sx: %s)", r, g, (r <= g) ? "met" : "NOT met" }'; }
-echo "Backups of a $((size / 1024 / 1024)) MB database (BACKUP_MB=$BACKUP_MB; dump $(($(stat -c %s "$dump") / 1024 / 1024)) MB):"
+echo "Backups of a $((size / 1024 / 1024)) MB database (BACKUP_MB=$BACKUP_MB; dump $(($(stat -c %s "$dump") / 1024 / 1024)) MB; captures: medians of $ROUNDS, bare ${bare_dumps[*]} ms, platform ${server_dumps[*]} ms):"
 printf '  %-44s %-8s bare pg_dump -Fc %-8s %s\n' "pg:backups:capture (dump + verify + sha256)" "$(seconds "$slipway_dump")" \
     "$(seconds "$bare_dump")" "$(ratio "$slipway_dump" "$bare_dump")"
 printf '  %-44s %-8s bare pg_restore %-8s  %s\n' "pg:backups:restore (sha256 + pg_restore)" "$(seconds "$slipway_restore")" \

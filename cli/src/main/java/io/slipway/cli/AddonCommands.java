@@ -242,7 +242,8 @@ final class AddonCommands {
     @Command(name = "addons:destroy", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = {"Destroy an add-on and its data: addons:destroy postgres-shop-1 --confirm shop. "
                     + "Refused while it is attached to other apps (detach it there first). A PostgreSQL add-on is backed "
-                    + "up first (listed by pg:backups) unless --no-backup; if that backup fails, nothing is destroyed."})
+                    + "up first (listed by pg:backups) unless --no-backup, and destroyed once that backup is verified; "
+                    + "if it fails, nothing is destroyed and this exits non-zero."})
     static final class Destroy implements Callable<Integer> {
         private final Invocation inv;
 
@@ -264,8 +265,10 @@ final class AddonCommands {
             ApiClient api = inv.api();
             String path = "/addons/" + ApiClient.segment(name) + (confirm == null ? "" : "?confirm=" + ApiClient.segment(confirm))
                     + (noBackup ? (confirm == null ? "?" : "&") + "no_backup=true" : "");
-            Progress.run(inv, "Destroying " + name,
-                    () -> api.convert(api.delete(path), AddonView.class),
+            Progress.run(inv, "Destroying " + name, () -> {
+                        AddonView answer = api.convert(api.delete(path), AddonView.class);
+                        return answer.state().equals("destroying") ? AddonDestroyWait.await(inv, answer) : answer;
+                    },
                     a -> "done" + a.attachments().stream().map(t -> ", " + t.configVar() + " unset on " + t.app()
                             + (t.release() == null ? "" : " (" + t.release() + ")")).collect(Collectors.joining())
                             + (a.message() == null ? "" : "; " + a.message()));

@@ -90,7 +90,9 @@ public final class Main {
         cli.addSubcommand(new PgBackupCommands.Capture(inv));
         cli.addSubcommand(new PgBackupCommands.Restore(inv));
         cli.addSubcommand(new PgBackupCommands.Download(inv));
-        cli.addSubcommand(new PgBackupCommands.Schedule(inv));
+        cli.addSubcommand(new PgBackupScheduleCommands.Schedule(inv));
+        cli.addSubcommand(new PgBackupScheduleCommands.Schedules(inv));
+        cli.addSubcommand(new PgBackupScheduleCommands.Unschedule(inv));
         cli.addSubcommand(new PgBackupCommands.Delete(inv));
         cli.addSubcommand(new RunCommand(inv));
         cli.addSubcommand(new LogsCommand(inv));

@@ -1,10 +1,8 @@
 package io.slipway.cli;
 
-import io.slipway.api.BackupScheduleView;
 import io.slipway.api.BackupView;
 import io.slipway.api.CaptureBackup;
 import io.slipway.api.RestoreView;
-import io.slipway.api.ScheduleBackups;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -203,47 +201,6 @@ final class PgBackupCommands {
             } catch (IOException ignored) {
                 // a leftover partial file says nothing wrong about the backup
             }
-        }
-    }
-
-    @Command(name = "pg:backups:schedule", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
-            description = {"Back up the app's PostgreSQL (DATABASE unless named) every day at a time, keeping the newest N "
-                    + "scheduled backups: pg:backups:schedule -a shop --at '02:00' --tz Europe/Paris --keep 7."})
-    static final class Schedule implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
-        @Parameters(arity = "0..1", paramLabel = "DATABASE", description = "The add-on or its attachment name (default: DATABASE).")
-        String database;
-
-        @Option(names = "--at", paramLabel = "HH:MM", required = true, description = "The time of day (24 hours).")
-        String at;
-
-        @Option(names = "--tz", paramLabel = "ZONE", description = "An IANA time zone (default: UTC).")
-        String timezone;
-
-        @Option(names = "--keep", paramLabel = "N", description = "Scheduled backups kept (default: 7).")
-        Integer keep;
-
-        @Spec
-        CommandSpec spec;
-
-        Schedule(Invocation inv) {
-            this.inv = inv;
-        }
-
-        @Override
-        public Integer call() {
-            String app = inv.app(appOption.app, spec);
-            ApiClient api = inv.api();
-            Progress.run(inv, "Scheduling daily backups of " + (database == null ? "DATABASE" : database) + " on " + app,
-                    () -> api.convert(api.post(Invocation.appPath(app, "backup-schedules"),
-                            new ScheduleBackups(database, at, timezone, keep)), BackupScheduleView.class),
-                    s -> "done, " + s.addon() + " at " + s.at() + " " + s.timezone() + ", keeping " + s.keep()
-                            + (s.nextRunAt() == null ? "" : ", next " + Times.at(s.nextRunAt())));
-            return 0;
         }
     }
 

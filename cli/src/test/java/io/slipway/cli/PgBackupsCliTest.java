@@ -136,6 +136,27 @@ class PgBackupsCliTest extends AgainstPlatform {
                 .startsWith("Scheduling daily backups of DATABASE on shop... done, postgres-shop-1 at 02:00 Europe/Paris, keeping 7, next ");
     }
 
+    @Test
+    void schedulesAreListedAndRemovedAndTheirBackupsStay() {
+        assertThat(slipway.ok("pg:backups:schedules", "-a", "shop").out())
+                .isEqualTo("No backup schedules on shop; add one: slipway pg:backups:schedule -a shop --at 02:00\n");
+        slipway.ok("pg:backups:schedule", "-a", "shop", "--at", "2:30", "--tz", "Europe/Paris", "--keep", "3");
+        slipway.ok("pg:backups:capture", "-a", "shop");
+        String listed = slipway.ok("pg:backups:schedules", "-a", "shop").out();
+        assertThat(listed).startsWith("=== shop Backup Schedules\nAdd-on           At     Time zone     Keep  Next run")
+                .containsPattern("postgres-shop-1  02:30  Europe/Paris  3     \\d{4}-\\d\\d-\\d\\d.* +admin\\n");
+        assertThat(json(slipway.ok("pg:backups:schedules", "-a", "shop", "--json")).get(0).get("keep").asInt()).isEqualTo(3);
+
+        assertThat(slipway.ok("pg:backups:unschedule", "-a", "shop").out()).isEqualTo("Removing the backup schedule of "
+                + "DATABASE on shop... done, postgres-shop-1 was backed up daily at 02:30 Europe/Paris; its backups stay "
+                + "(slipway pg:backups -a shop)\n");
+        assertThat(slipway.ok("pg:backups:schedules", "-a", "shop").out()).startsWith("No backup schedules on shop");
+        assertThat(slipway.ok("pg:backups", "-a", "shop").out()).contains("b001");
+        slipway.run("pg:backups:unschedule", "-a", "shop").failsWith(1,
+                "postgres-shop-1 has no backup schedule; 'slipway pg:backups:schedules -a shop' lists the app's");
+        slipway.run("pg:backups:unschedule", "nothing", "-a", "shop").failsWith(1, "nothing");
+    }
+
     private static String count() {
         return slipway.ok("pg:psql", "-a", "shop", "-c", "copy (select count(*) from items) to stdout").out().strip();
     }

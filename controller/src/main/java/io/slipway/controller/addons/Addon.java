@@ -11,9 +11,12 @@ record Addon(UUID id, String name, UUID appId, String service, String version, i
              String failure, String progress, String attachAs, String username, String password, String database,
              String createdBy, Instant createdAt) {
 
-    /** How far creation got; a ready add-on's liveness is its container's, read from Docker. */
+    /**
+     * How far creation got; a ready add-on's liveness is its container's, read from Docker.
+     * {@code DESTROYING}: its last backup is being taken; it is removed once that is verified.
+     */
     enum State {
-        CREATING, READY, FAILED;
+        CREATING, READY, FAILED, DESTROYING;
 
         String column() {
             return name().toLowerCase();

@@ -34,7 +34,7 @@ final class AddonContainers {
     private static final long PIDS_LIMIT = 256;
 
     /** What Docker says about an add-on's container now. */
-    record Observed(String id, boolean running, String status) {}
+    record Observed(String id, boolean running, String status, Long exitCode) {}
 
     /** A command's outcome inside an add-on. */
     record ExecResult(int exitCode, String stdout, String stderr) {}
@@ -103,7 +103,7 @@ final class AddonContainers {
             InspectContainerResponse c = docker.client().inspectContainerCmd(containerName(addon)).exec();
             var state = c.getState();
             return Optional.of(new Observed(c.getId(), Boolean.TRUE.equals(state.getRunning()),
-                    Boolean.TRUE.equals(state.getRestarting()) ? "restarting" : state.getStatus()));
+                    Boolean.TRUE.equals(state.getRestarting()) ? "restarting" : state.getStatus(), state.getExitCodeLong()));
         } catch (NotFoundException gone) {
             return Optional.empty();
         }

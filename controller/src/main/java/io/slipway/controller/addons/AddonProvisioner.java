@@ -214,7 +214,7 @@ final class AddonProvisioner {
             switch (addon.state()) {
                 case CREATING -> provisionInBackground(addon);
                 case READY -> adopt(addon);
-                case FAILED -> { }
+                case FAILED, DESTROYING -> { }
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.slipway.controller.addons;
 
+import io.slipway.api.AddonView;
 import io.slipway.api.AttachAddon;
 import io.slipway.api.CreateAddon;
 import io.slipway.api.Json;
@@ -44,8 +45,11 @@ public final class AddonRoutes {
             JsonIO.send(ex, 202, addons.create(app, JsonIO.read(ex, CreateAddon.class), by(ex)));
         });
         routes.get("/addons/{name}", ex -> JsonIO.send(ex, 200, addons.info(Routes.param(ex, "name"))));
-        routes.delete("/addons/{name}", ex -> JsonIO.send(ex, 200,
-                addons.destroy(Routes.param(ex, "name"), query(ex, "confirm"), "true".equals(query(ex, "no_backup")), by(ex))));
+        routes.delete("/addons/{name}", ex -> {
+            AddonView gone = addons.destroy(Routes.param(ex, "name"), query(ex, "confirm"), "true".equals(query(ex, "no_backup")), by(ex));
+            // 202 while its last backup is taken: GET /addons/{name} says destroying until it is gone (404) or back.
+            JsonIO.send(ex, gone.state().equals("destroying") ? 202 : 200, gone);
+        });
         routes.post("/addons/{name}/attachments", ex -> {
             String name = Routes.param(ex, "name");
             AttachAddon body = JsonIO.read(ex, AttachAddon.class);

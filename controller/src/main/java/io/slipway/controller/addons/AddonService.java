@@ -34,9 +34,11 @@ public final class AddonService {
     private final ConfigService config;
     private final AddonContainers containers;
     private final AddonProvisioner provisioner;
+    private final AddonDestroyer destroyer;
     private final SecureRandom random = new SecureRandom();
     private BackupService backups;
     private BackupSchedules backupSchedules;
+    private AddonWatch watch;
 
     AddonService(AddonStore store, AppService apps, ConfigService config, AddonContainers containers,
                  AddonProvisioner provisioner) {
@@ -45,12 +47,15 @@ public final class AddonService {
         this.config = config;
         this.containers = containers;
         this.provisioner = provisioner;
+        this.destroyer = new AddonDestroyer(store, provisioner, a -> view(a, false));
     }
 
     /** Backups come in after construction: they resolve add-ons through the same store. */
-    void backups(BackupService backups, BackupSchedules schedules) {
+    void backups(BackupService backups, BackupSchedules schedules, AddonWatch watch) {
+        this.watch = watch;
         this.backups = backups;
         this.backupSchedules = schedules;
+        destroyer.backups(backups, schedules);
     }
 
     /** Starts creating an add-on of {@code app}; the answer says its name, and {@code creating}. */
@@ -88,9 +93,11 @@ public final class AddonService {
     public AddonView attach(String name, App target, String as, String by) {
         Addon addon = get(name);
         if (addon.state() != Addon.State.READY) {
-            throw ApiException.conflict(addon.name() + " is " + (addon.state() == Addon.State.CREATING
-                    ? "still being created; attach it once 'slipway addons:info " + addon.name() + "' says available"
-                    : "failed (" + addon.failure() + "); destroy it and create another"));
+            throw ApiException.conflict(addon.name() + " is " + switch (addon.state()) {
+                case CREATING -> "still being created; attach it once 'slipway addons:info " + addon.name() + "' says available";
+                case DESTROYING -> "being destroyed (" + addon.progress() + ")";
+                default -> "failed (" + addon.failure() + "); destroy it and create another";
+            });
         }
         String attachment = as != null ? Attachments.validate(as)
                 : Attachments.defaultName(addon.kind(), addon.number(), attachedBy(store.attachmentsOn(target.id())).keySet());
@@ -113,8 +120,9 @@ public final class AddonService {
     /**
      * Destroys an add-on and its data, once {@code confirm} names its app and it is attached to no
      * other app; its vars on its own app go, with a release. A PostgreSQL add-on's data is backed up
-     * first (kept and listed with the app's backups) unless {@code noBackup}: when that backup
-     * fails, nothing is destroyed.
+     * first (kept and listed with the app's backups) unless {@code noBackup}, in the background: the
+     * answer is then {@code destroying} and the add-on goes once that backup is verified; when it
+     * fails, nothing is destroyed ({@link AddonDestroyer}).
      */
     public AddonView destroy(String name, String confirm, String by) {
         return destroy(name, confirm, false, by);
@@ -130,6 +138,10 @@ public final class AddonService {
         if (addon.state() == Addon.State.CREATING) {
             throw ApiException.conflict(addon.name() + " is still being created; destroy it once it is available or failed");
         }
+        if (addon.state() == Addon.State.DESTROYING) {
+            throw ApiException.conflict(addon.name() + " is already being destroyed (" + addon.progress()
+                    + "); see slipway addons:info " + addon.name());
+        }
         List<AddonStore.Attachment> elsewhere = store.attachmentsOf(addon.id()).stream()
                 .filter(t -> !t.appId().equals(addon.appId())).toList();
         if (!elsewhere.isEmpty()) {
@@ -138,24 +150,7 @@ public final class AddonService {
                     + elsewhere.stream().map(t -> "slipway addons:detach " + t.name() + " -a " + t.app())
                     .collect(Collectors.joining(", ")));
         }
-        String lastBackup = null;
-        if (addon.kind().equals(Service.POSTGRES) && addon.state() == Addon.State.READY && !noBackup && backups != null) {
-            Backup last = backups.captureNow(owner, addon.appId(), addon, Backup.Trigger.DESTROY, by);
-            if (last.state() != Backup.State.DONE) {
-                throw new ApiException(409, "backup_failed", "the last backup of " + addon.name() + " (" + last.label()
-                        + ") failed: " + last.failure() + "; nothing was destroyed. Fix that, or destroy without a backup: "
-                        + "slipway addons:destroy " + addon.name() + " --confirm " + owner + " --no-backup");
-            }
-            lastBackup = "last backup " + last.label() + " (" + Sizes.of(last.sizeBytes()) + ", verified) kept: "
-                    + "slipway pg:backups:download " + last.label() + " -a " + owner;
-        }
-        if (backupSchedules != null) {
-            backupSchedules.forget(addon.id());
-        }
-        List<AddonView.Attachment> removed = provisioner.destroy(addon, by);
-        log.info("app={} addon={} destroyed by {}{}", owner, addon.name(), by, lastBackup == null ? "" : "; " + lastBackup);
-        return new AddonView(addon.name(), addon.service(), addon.version(), owner, "destroyed", lastBackup, removed, null,
-                addon.createdAt());
+        return destroyer.destroy(addon, owner, noBackup, by);
     }
 
     public List<AddonView> list(App app) {
@@ -172,7 +167,11 @@ public final class AddonService {
             backups.start();
             backupSchedules.start();
         }
+        destroyer.resume(this::ownerName);
         provisioner.adoptAll();
+        if (watch != null) {
+            watch.start();
+        }
     }
 
     /** The app is gone: its add-ons go too (detached from other apps first), and others leave its network. */
@@ -206,6 +205,10 @@ public final class AddonService {
             case FAILED -> {
                 state = "failed";
                 message = a.failure();
+            }
+            case DESTROYING -> {
+                state = "destroying";
+                message = a.progress();
             }
             default -> {
                 var observed = containers.find(a);

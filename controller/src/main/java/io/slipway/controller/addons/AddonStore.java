@@ -118,12 +118,17 @@ final class AddonStore {
         update("update addons set progress = ? where id = ? and state = 'creating'", text, id);
     }
 
+    /** A ready add-on becomes destroying, saying why; false when it was not ready (another destroy got there first). */
+    boolean beginDestroy(UUID id, String progress) {
+        return update("update addons set state = 'destroying', progress = ? where id = ? and state = 'ready'", progress, id) == 1;
+    }
+
     void delete(UUID id) {
         update("delete from addons where id = ?", id);
     }
 
-    private void update(String sql, Object... params) {
-        db.inTransaction(c -> {
+    private int update(String sql, Object... params) {
+        return db.inTransaction(c -> {
             try (var st = c.prepareStatement(sql)) {
                 for (int i = 0; i < params.length; i++) {
                     st.setObject(i + 1, params[i]);

@@ -51,7 +51,7 @@ public final class Addons {
         BackupFiles files = BackupFiles.open(env, home);
         BackupService backups = new BackupService(backupStore, store, psql, containers, files, logs);
         BackupSchedules backupSchedules = new BackupSchedules(backupStore, store, apps, psql, backups, files, schedules, logs);
-        service.backups(backups, backupSchedules);
+        service.backups(backups, backupSchedules, new AddonWatch(store, containers, schedules, logs, service::ownerName));
         return new Addons(service, routes, new BackupRoutes(apps, backups, backupSchedules));
     }
 

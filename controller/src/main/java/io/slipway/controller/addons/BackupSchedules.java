@@ -86,7 +86,7 @@ final class BackupSchedules {
     BackupScheduleView unschedule(App app, String database, String by) {
         Addon addon = psql.resolve(app, database);
         BackupStore.Plan plan = store.plan(addon.id()).orElseThrow(() -> ApiException.notFound(addon.name()
-                + " has no backup schedule"));
+                + " has no backup schedule; 'slipway pg:backups:schedules -a " + app.name() + "' lists the app's"));
         forget(addon.id());
         logs.event(app.name().value(), "backups", "Backup schedule of " + addon.name() + " removed by " + by);
         return view(plan, addon.name(), cronOf(plan));

@@ -57,11 +57,30 @@ public final class BackupService {
         return view(backup, app.name().value());
     }
 
-    /** Takes a backup now, on this thread (addons:destroy's last one, a scheduled one); failed ones are recorded and returned too. */
+    /** Takes a backup now, on this thread (a scheduled one); failed ones are recorded and returned too. */
     Backup captureNow(String app, UUID appId, Addon addon, Backup.Trigger trigger, String by) {
-        Backup backup = store.begin(appId, addon, trigger, by);
+        return takeNow(app, addon, begin(appId, addon, trigger, by));
+    }
+
+    /** A new running backup, numbered, not yet taken: addons:destroy names it before it takes it ({@link #takeNow}). */
+    Backup begin(UUID appId, Addon addon, Backup.Trigger trigger, String by) {
+        return store.begin(appId, addon, trigger, by);
+    }
+
+    /** Takes a begun backup on this thread; its stored outcome (done, or failed with why) is returned. */
+    Backup takeNow(String app, Addon addon, Backup backup) {
         take(app, addon, backup);
         return store.find(backup.id()).orElseThrow();
+    }
+
+    /** A begun backup that will not be taken (its destroy lost a race): its row goes; it has no file yet. */
+    void discard(Backup backup) {
+        store.delete(backup.id());
+    }
+
+    /** The newest of addons:destroy's last backups of the add-on, if it has one. */
+    Optional<Backup> lastDestroyBackup(UUID addonId) {
+        return store.lastOf(addonId, Backup.Trigger.DESTROY);
     }
 
     private void take(String app, Addon addon, Backup backup) {
@@ -223,7 +242,7 @@ public final class BackupService {
         return r.exitCode() == 0 ? r.stdout().strip() + " tables" : "tables unknown";
     }
 
-    private void event(String app, String text) {
+    void event(String app, String text) {
         log.info("app={} {}", app, text);
         logs.event(app, "backups", text);
     }

@@ -80,6 +80,11 @@ final class BackupStore {
         return list("select " + COLUMNS + " from addon_backups where id = ?", id).stream().findFirst();
     }
 
+    Optional<Backup> lastOf(UUID addonId, Backup.Trigger trigger) {
+        return list("select " + COLUMNS + " from addon_backups where addon_id = ? and trigger = ? order by number desc limit 1",
+                addonId, trigger.name().toLowerCase()).stream().findFirst();
+    }
+
     List<Backup> ofApp(UUID appId) {
         return list("select " + COLUMNS + " from addon_backups where app_id = ? order by number", appId);
     }
