@@ -107,6 +107,7 @@ class SwarmSchedulerTest {
                     .until(() -> byHost(manager, running(manager, "drained-web")).getOrDefault("node-2", 0L) >= 1
                             && running(manager, "drained-web").size() == 3);
 
+            long drainedAt = System.nanoTime();
             JsonNode drained = Api.json(ok(api.patch("/nodes/node-2", "{\"availability\":\"drain\"}")));
             assertThat(drained.get("hostname").asText()).isEqualTo("node-2");
             assertThat(drained.get("availability").asText()).isEqualTo("drain");
@@ -115,6 +116,8 @@ class SwarmSchedulerTest {
                 Map<String, Long> hosts = byHost(manager, running(manager, "drained-web"));
                 return !hosts.containsKey("node-2") && hosts.values().stream().mapToLong(Long::longValue).sum() == 3;
             });
+            System.out.printf("swarm: node-2 drained, its task running elsewhere after %d ms%n",
+                    (System.nanoTime() - drainedAt) / 1_000_000);
             JsonNode node2 = node("node-2");
             assertThat(node2.get("availability").asText()).isEqualTo("drain");
             assertThat(node2.get("dynos").asInt()).isZero();
