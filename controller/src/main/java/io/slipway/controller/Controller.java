@@ -275,6 +275,7 @@ public final class Controller implements AutoCloseable {
                 logging.close();
             }
             db.close();
+            docker.close();
             throw e;
         }
     }
