@@ -78,6 +78,7 @@ public final class Main {
         cli.addSubcommand(new DomainCommands.Add(inv));
         cli.addSubcommand(new DomainCommands.Remove(inv));
         CertCommands.register(cli, inv);
+        NodesCommands.register(cli, inv);
         cli.addSubcommand(new AddonCommands.ListAddons(inv));
         cli.addSubcommand(new AddonCommands.Create(inv));
         cli.addSubcommand(new AddonCommands.Info(inv));

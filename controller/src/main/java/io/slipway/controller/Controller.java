@@ -40,6 +40,8 @@ import io.slipway.controller.run.OneOffDynos;
 import io.slipway.controller.run.RunRoutes;
 import io.slipway.controller.schedule.ScheduleRoutes;
 import io.slipway.controller.schedule.ScheduleService;
+import io.slipway.controller.swarm.NodeRoutes;
+import io.slipway.controller.swarm.NodeService;
 import io.slipway.controller.release.ReleaseService;
 import io.slipway.controller.config.ConfigService;
 import io.slipway.controller.db.Database;
@@ -122,6 +124,14 @@ public final class Controller implements AutoCloseable {
 
     public static Controller start(ControllerConfig config) {
         long started = System.nanoTime();
+        // Swarm mode on an engine that is not a manager stops here, before anything is made or opened.
+        DockerEngine docker = engine(config);
+        try {
+            NodeService.checkEngine(config.scheduler(), docker);
+        } catch (RuntimeException e) {
+            docker.close();
+            throw e;
+        }
         prepareHome(config.home());
         EmbeddedPostgres embedded = config.databaseUrl().isPresent() ? null : EmbeddedPostgres.underHome(config.home());
         DatabaseUrl url = config.databaseUrl().orElseGet(() -> embedded.ensureRunning());
@@ -141,7 +151,6 @@ public final class Controller implements AutoCloseable {
             ConfigService configVars = new ConfigService(db, releases);
             BuildService builds = new BuildService(db);
             builds.failInterrupted();
-            DockerEngine docker = DockerEngine.connect();
             StackImages stacks = new StackImages(docker, config.buildpacksDir().resolve("stack"));
             PlatformIdentity platform = PlatformIdentity.load(db);
             Networks networks = new Networks(docker, platform.shortId());
@@ -232,6 +241,7 @@ public final class Controller implements AutoCloseable {
                     app -> config.webUrl(app.name().value())).register(routes);
             new DynoRoutes(apps, formation, dynos, releases, runs).register(routes);
             new ScheduleRoutes(apps, schedules).register(routes);
+            new NodeRoutes(new NodeService(config.scheduler(), docker, platform.shortId())).register(routes);
             new DomainRoutes(apps, new DomainService(db, config.domain())).register(routes);
             var certKey = CertKey.underHome(config.home());
             var certs = new io.slipway.controller.certs.CertService(db, certKey, config.domain(), Clock.systemUTC());
@@ -268,8 +278,15 @@ public final class Controller implements AutoCloseable {
                 logging.close();
             }
             db.close();
+            docker.close();
             throw e;
         }
+    }
+
+    /** DOCKER_HOST as the config was given it (a test's environment is not the process's), else docker-java's default. */
+    private static DockerEngine engine(ControllerConfig config) {
+        String host = config.hostEnv().get("DOCKER_HOST");
+        return host == null || host.isBlank() ? DockerEngine.connect() : DockerEngine.at(host.trim());
     }
 
     /** Adopts the add-ons' servers; a Docker engine that cannot be reached only delays that, as for builds. */

@@ -3,6 +3,7 @@ package io.slipway.controller;
 import io.slipway.controller.db.DatabaseUrl;
 import io.slipway.controller.docker.LogRotation;
 import io.slipway.controller.http.ApiServer;
+import io.slipway.controller.swarm.Scheduler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -33,7 +34,8 @@ public record ControllerConfig(
         long buildMemoryBytes,
         double buildCpus,
         LogRotation containerLogs,
-        ApiServer.Timeouts apiTimeouts) {
+        ApiServer.Timeouts apiTimeouts,
+        Scheduler scheduler) {
 
     /** Below this a build of any of the built-in languages runs out of memory. */
     static final long MIN_BUILD_MEMORY = 256L << 20;
@@ -96,7 +98,8 @@ public record ControllerConfig(
                         .toLowerCase(java.util.Locale.ROOT),
                         number(env, "SLIPWAY_CONTAINER_LOG_MAX_FILES", LogRotation.DEFAULT.maxFiles())),
                 new ApiServer.Timeouts(duration(env, "SLIPWAY_API_PARSE_TIMEOUT", Duration.ofSeconds(30)),
-                        duration(env, "SLIPWAY_API_IDLE_TIMEOUT", Duration.ofSeconds(60))));
+                        duration(env, "SLIPWAY_API_IDLE_TIMEOUT", Duration.ofSeconds(60))),
+                Scheduler.parse("SLIPWAY_SCHEDULER", env.get("SLIPWAY_SCHEDULER")));
     }
 
     /** {@code 2g}, {@code 1536m}, {@code 512k} or a number of bytes. */
