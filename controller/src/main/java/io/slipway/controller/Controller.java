@@ -219,11 +219,18 @@ public final class Controller implements AutoCloseable {
             // Its dynos stop under the old name; the dyno manager starts them again under the new one.
             apps.onRename((was, now) -> dynos.removeApp(was.name().value()));
 
+            var certKey = CertKey.underHome(config.home());
+            var certs = new io.slipway.controller.certs.CertService(db, certKey, config.domain(), Clock.systemUTC());
+            // Automatic certificates: the renewal timer joins the scheduler before it starts, below.
+            var acme = io.slipway.controller.certs.acme.Acme.wire(db, certKey, apps, certs,
+                    schedules, logs, io.slipway.controller.certs.acme.AcmeSettings.fromEnv(config.hostEnv()), Clock.systemUTC());
+
             var routes = Routes.table();
             new HealthRoutes(db).register(routes);
             new AccountRoutes().register(routes);
             java.util.function.BiFunction<App, io.slipway.controller.auth.Principal, Object> appView =
-                    (app, who) -> HerokuShapes.app(view(config, app), who, repos.sizeOnDisk(app.name()));
+                    (app, who) -> HerokuShapes.app(view(config, app), who, repos.sizeOnDisk(app.name()), acme.status(app).enabled());
+            var herokuAcm = new io.slipway.controller.heroku.HerokuAcm(apps, acme, appView);
             new AppRoutes(apps, appView).register(routes);
             new LogSessions(apps, logging.service(), Clock.systemUTC()).register(routes);
             new ConfigRoutes(apps, configVars).register(routes);
@@ -242,15 +249,11 @@ public final class Controller implements AutoCloseable {
             new DynoRoutes(apps, formation, dynos, releases, runs).register(routes);
             new ScheduleRoutes(apps, schedules).register(routes);
             new NodeRoutes(new NodeService(config.scheduler(), docker, platform.shortId())).register(routes);
-            new DomainRoutes(apps, new DomainService(db, config.domain())).register(routes);
-            var certKey = CertKey.underHome(config.home());
-            var certs = new io.slipway.controller.certs.CertService(db, certKey, config.domain(), Clock.systemUTC());
+            new DomainRoutes(apps, new DomainService(db, config.domain()), herokuAcm::withStatus).register(routes);
             new io.slipway.controller.certs.CertRoutes(apps, certs).register(routes);
             new HerokuRoutes(apps, appView, releases, certs::list).register(routes);
-            // Automatic certificates: the renewal timer joins the scheduler before it starts, below.
-            var acme = io.slipway.controller.certs.acme.Acme.wire(db, certKey, apps, certs,
-                    schedules, logs, io.slipway.controller.certs.acme.AcmeSettings.fromEnv(config.hostEnv()), Clock.systemUTC());
             new io.slipway.controller.certs.acme.AcmeRoutes(apps, acme).register(routes);
+            herokuAcm.register(routes);
             logging.register(routes, apps);
             addons.register(routes);
             new io.slipway.controller.heroku.HerokuAddons(apps, addons.service()).register(routes);

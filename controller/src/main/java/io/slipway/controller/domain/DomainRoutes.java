@@ -17,10 +17,13 @@ import java.util.Map;
 public final class DomainRoutes {
     private final AppService apps;
     private final DomainService domains;
+    /** The list as Heroku's clients read it (with each domain's ACM status). */
+    private final java.util.function.BiFunction<App, List<DomainView>, List<?>> forHeroku;
 
-    public DomainRoutes(AppService apps, DomainService domains) {
+    public DomainRoutes(AppService apps, DomainService domains, java.util.function.BiFunction<App, List<DomainView>, List<?>> forHeroku) {
         this.apps = apps;
         this.domains = domains;
+        this.forHeroku = forHeroku;
     }
 
     public void register(RoutingHandler routes) {
@@ -31,7 +34,8 @@ public final class DomainRoutes {
             if (HerokuShapes.asked(ex)) {
                 List<DomainView> all = new ArrayList<>(List.of(domains.defaultDomain(app)));
                 all.addAll(custom);
-                custom = all;
+                io.slipway.controller.heroku.RangedList.send(ex, forHeroku.apply(app, all), "hostname", "created_at");
+                return;
             }
             io.slipway.controller.heroku.RangedList.send(ex, custom, "hostname", "created_at");
         });

@@ -46,11 +46,14 @@ public final class HerokuShapes {
         return new HerokuAccount(new Account(who.name(), who.tokenDescription()), userId(who), who.name());
     }
 
-    /** @param repoSize bytes the app's git repository takes on disk */
-    public static HerokuApp app(AppInfo app, Principal who, long repoSize) {
+    /**
+     * @param repoSize bytes the app's git repository takes on disk
+     * @param acm      whether automatic certificates are on for it
+     */
+    public static HerokuApp app(AppInfo app, Principal who, long repoSize, boolean acm) {
         // A slug is a Docker image here; its size is not tracked yet, and the CLI needs a number.
         return new HerokuApp(app, new Owner(userId(who), who.name()), new Named(REGION), new Named(STACK),
-                new Named(STACK), new Named("cedar"), false, "complete", repoSize, 0);
+                new Named(STACK), new Named("cedar"), acm, "complete", repoSize, 0);
     }
 
     /** A stable id for a user, as Heroku's API has one; Slipway knows users by name. */
