@@ -30,6 +30,7 @@ cleanup() {
     "$SLIPWAY" apps:destroy bench --confirm bench >/dev/null 2>&1 || true
     "$SLIPWAY" apps:destroy bench-warmup --confirm bench-warmup >/dev/null 2>&1 || true
     "$SLIPWAY" down >/dev/null 2>&1 || true
+    forget_platform
     rm -rf "$HOME_DIR"
 }
 trap cleanup EXIT

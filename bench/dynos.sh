@@ -29,6 +29,7 @@ cleanup() {
     touch "$WORK/stop" 2>/dev/null || true
     "$SLIPWAY" apps:destroy "$APP" --confirm "$APP" >/dev/null 2>&1 || true
     "$SLIPWAY" down >/dev/null 2>&1 || true
+    forget_platform
     rm -rf "$HOME_DIR" "$WORK"
 }
 trap cleanup EXIT

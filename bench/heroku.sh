@@ -34,6 +34,7 @@ export SLIPWAY_ROUTER_PORT
 unset DATABASE_URL SLIPWAY_API_URL SLIPWAY_API_TOKEN SLIPWAY_APP
 cleanup() {
     "$SLIPWAY" down >/dev/null 2>&1 || true
+    forget_platform
     rm -rf "$HOME_DIR"
 }
 trap cleanup EXIT

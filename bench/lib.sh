@@ -13,3 +13,26 @@ free_port() {
 }
 
 now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
+
+# After `slipway down` of a platform this script started on an engine it shares: down leaves the
+# platform's containers, images, volumes, networks and host firewall chain to a dockerd that keeps
+# running (they guard dynos that may still run); a bench removes them, so that it can run again
+# and leaves nothing behind. Reads the platform's id from $SLIPWAY_HOME/run/firewall.
+forget_platform() {
+    local chain interfaces id
+    [[ -r $SLIPWAY_HOME/run/firewall ]] || return 0
+    read -r chain interfaces <"$SLIPWAY_HOME/run/firewall" || true
+    [[ $chain =~ ^SLIPWAY-([0-9a-f]{8})$ ]] || return 0
+    id=${BASH_REMATCH[1]}
+    [[ $interfaces =~ ^sw[0-9a-f]{5}\+$ ]] || return 0
+    if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
+        docker ps -aq --filter "label=io.slipway.platform=$id" | xargs -r docker rm -f -v >/dev/null 2>&1 || true
+        docker images -q --filter "label=io.slipway.platform=$id" | xargs -r docker rmi -f >/dev/null 2>&1 || true
+        docker volume ls -q --filter "label=io.slipway.platform=$id" | xargs -r docker volume rm >/dev/null 2>&1 || true
+        docker network ls -q --filter "label=io.slipway.platform=$id" | xargs -r docker network rm >/dev/null 2>&1 || true
+    fi
+    if command -v iptables >/dev/null; then
+        while iptables -w -D INPUT -i "$interfaces" -j "$chain" 2>/dev/null; do :; done
+        if iptables -w -F "$chain" 2>/dev/null; then iptables -w -X "$chain" 2>/dev/null || true; fi
+    fi
+}

@@ -34,6 +34,7 @@ cleanup() {
     [[ -z $tail_pid ]] || kill "$tail_pid" 2>/dev/null || true
     "$SLIPWAY" apps:destroy bench --confirm bench >/dev/null 2>&1 || true
     "$SLIPWAY" down >/dev/null 2>&1 || true
+    forget_platform
     rm -rf "$HOME_DIR" "$WORK"
 }
 trap cleanup EXIT

@@ -4,6 +4,9 @@
 # platform with one app whose one routable dyno row points at that dyno, and wrk measuring each in
 # turn. The sourcing script sets NAME (for messages), APP, DURATION, CONNECTIONS and THREADS first.
 
+# shellcheck source=bench/lib.sh
+source "$TOP/bench/lib.sh"
+
 say() { printf 'bench/%s: %s\n' "$NAME" "$*" >&2; }
 die() {
     printf 'bench/%s: %s\n' "$NAME" "$*" >&2
@@ -39,6 +42,7 @@ cleanup() {
     done
     if ((platform_started)); then
         "$TOP/slipway" down >/dev/null 2>&1 || say "'slipway down' failed; see $SLIPWAY_HOME/logs"
+        forget_platform
     fi
     sleep 0.5
     rm -rf "$WORK"

@@ -31,6 +31,7 @@ unset DATABASE_URL SLIPWAY_API_URL SLIPWAY_API_TOKEN SLIPWAY_APP
 cleanup() {
     "$SLIPWAY" apps:destroy bench --confirm bench >/dev/null 2>&1 || true
     "$SLIPWAY" down >/dev/null 2>&1 || true
+    forget_platform
     rm -rf "$HOME_DIR" "$WORK"
 }
 trap cleanup EXIT

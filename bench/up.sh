@@ -52,6 +52,7 @@ unset DATABASE_URL
 
 cleanup() {
     "$SLIPWAY" down >/dev/null 2>&1 || true
+    forget_platform
     rm -rf "$HOME_DIR"
 }
 trap cleanup EXIT
