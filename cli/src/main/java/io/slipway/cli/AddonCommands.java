@@ -5,11 +5,8 @@ import io.slipway.api.AddonView;
 import io.slipway.api.AttachAddon;
 import io.slipway.api.CreateAddon;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -30,25 +27,17 @@ final class AddonCommands {
 
     @Command(name = "addons", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "List an app's add-ons: service and version, state, where each is attached, size on disk.")
-    static final class ListAddons implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class ListAddons extends AppCommand {
         @Option(names = "--json", description = "Print the API's JSON.")
         boolean json;
 
-        @Spec
-        CommandSpec spec;
-
         ListAddons(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             return inv.list(Invocation.appPath(app, "addons"), json, AddonView[].class, "No add-ons on " + app,
                     app + " Add-ons", List.of("Add-on", "Service", "State", "Attached as", "Size"),
                     a -> List.of(a.name(), a.service() + " " + a.version(), a.state(), attachedAs(a), size(a.sizeBytes())));
@@ -60,12 +49,7 @@ final class AddonCommands {
                     + "(a further one sets POSTGRES_N_URL), addons:create redis sets REDIS_URL. The config change "
                     + "cuts a release and restarts the dynos.",
                     "The first add-on of a service on this host waits while its image is built (minutes)."})
-    static final class Create implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Create extends AppCommand {
         @Parameters(index = "0", paramLabel = "SERVICE", description = "postgres or redis.")
         String service;
 
@@ -76,16 +60,13 @@ final class AddonCommands {
                 + "ANALYTICS_DATABASE_URL.")
         String as;
 
-        @Spec
-        CommandSpec spec;
-
         Create(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             ApiClient api = inv.api();
             AddonView created = api.convert(api.post(Invocation.appPath(app, "addons"), new CreateAddon(service, version, as)),
                     AddonView.class);
@@ -178,28 +159,20 @@ final class AddonCommands {
     @Command(name = "addons:attach", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = {"Attach an existing add-on to another app: addons:attach postgres-shop-1 -a shop-worker "
                     + "--as ANALYTICS_DATABASE sets ANALYTICS_DATABASE_URL there (a release) and lets its dynos reach it."})
-    static final class Attach implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Attach extends AppCommand {
         @Parameters(index = "0", paramLabel = "ADDON", description = "The add-on (postgres-shop-1).")
         String name;
 
         @Option(names = "--as", paramLabel = "NAME", description = "The attachment name (default: DATABASE, or POSTGRES_N when taken).")
         String as;
 
-        @Spec
-        CommandSpec spec;
-
         Attach(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             ApiClient api = inv.api();
             Progress.run(inv, "Attaching " + name + (as == null ? "" : " as " + as) + " to " + app,
                     () -> api.convert(api.post("/addons/" + ApiClient.segment(name) + "/attachments", new AttachAddon(app, as)),
@@ -211,25 +184,17 @@ final class AddonCommands {
 
     @Command(name = "addons:detach", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "Detach an add-on from an app by its attachment name: its _URL var goes (a release); the add-on stays.")
-    static final class Detach implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Detach extends AppCommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "The attachment (ANALYTICS_DATABASE).")
         String name;
 
-        @Spec
-        CommandSpec spec;
-
         Detach(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             ApiClient api = inv.api();
             Progress.run(inv, "Detaching " + name + " from " + app,
                     () -> api.convert(api.delete(Invocation.appPath(app, "addon-attachments", ApiClient.segment(name))),

@@ -4,11 +4,8 @@ import io.slipway.api.BackupView;
 import io.slipway.api.CaptureBackup;
 import io.slipway.api.RestoreView;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +19,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /** {@code pg:backups:*}: verified backups of an app's PostgreSQL add-ons, restored and downloaded through the platform. */
@@ -35,25 +31,17 @@ final class PgBackupCommands {
 
     @Command(name = "pg:backups", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "List the app's backups: id, when, status, size, verified, of which add-on.")
-    static final class ListBackups implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class ListBackups extends AppCommand {
         @Option(names = "--json", description = "Print the API's JSON.")
         boolean json;
 
-        @Spec
-        CommandSpec spec;
-
         ListBackups(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             return inv.list(Invocation.appPath(app, "backups"), json, BackupView[].class, "No backups of " + app,
                     app + " Backups", List.of("Id", "Taken", "Status", "Size", "Verified", "Add-on", "Trigger"),
                     b -> List.of(b.id(), Times.at(b.startedAt()), b.status() + (b.failure() == null ? ""
@@ -65,25 +53,17 @@ final class PgBackupCommands {
     @Command(name = "pg:backups:capture", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = {"Back up the app's PostgreSQL (DATABASE unless named) with pg_dump -Fc, verified with pg_restore "
                     + "before it is called done. Exits non-zero when the backup failed."})
-    static final class Capture implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Capture extends AppCommand {
         @Parameters(arity = "0..1", paramLabel = "DATABASE", description = "The add-on or its attachment name (default: DATABASE).")
         String database;
 
-        @Spec
-        CommandSpec spec;
-
         Capture(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             ApiClient api = inv.api();
             BackupView started = api.convert(api.post(Invocation.appPath(app, "backups"), new CaptureBackup(database)),
                     BackupView.class);
@@ -103,28 +83,20 @@ final class PgBackupCommands {
             description = {"Replace the data of the add-on a backup was taken of with that backup (pg_restore --clean "
                     + "--if-exists, in one transaction), once its file is checked against its SHA-256: "
                     + "pg:backups:restore b001 -a shop --confirm shop."})
-    static final class Restore implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Restore extends AppCommand {
         @Parameters(index = "0", paramLabel = "BACKUP", description = "The backup (b001).")
         String backup;
 
         @Option(names = "--confirm", paramLabel = "APP", description = "The app, to confirm.")
         String confirm;
 
-        @Spec
-        CommandSpec spec;
-
         Restore(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             ApiClient api = inv.api();
             String path = Invocation.appPath(app, "backups", ApiClient.segment(backup), "restores")
                     + (confirm == null ? "" : "?confirm=" + ApiClient.segment(confirm));
@@ -144,28 +116,20 @@ final class PgBackupCommands {
     @Command(name = "pg:backups:download", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = {"Download a backup (a pg_dump custom-format file, for pg_restore) to a file, checking its SHA-256: "
                     + "pg:backups:download b001 -a shop -o shop.dump."})
-    static final class Download implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Download extends AppCommand {
         @Parameters(index = "0", paramLabel = "BACKUP", description = "The backup (b001).")
         String backup;
 
         @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "Where to write it.")
         Path output;
 
-        @Spec
-        CommandSpec spec;
-
         Download(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             ApiClient api = inv.api();
             Progress.run(inv, "Downloading " + backup + " of " + app + " to " + output, () -> {
                 BackupView b = api.convert(api.get(Invocation.appPath(app, "backups", ApiClient.segment(backup))),
@@ -206,28 +170,20 @@ final class PgBackupCommands {
 
     @Command(name = "pg:backups:delete", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "Delete a backup and its file: pg:backups:delete b001 -a shop --confirm shop.")
-    static final class Delete implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Delete extends AppCommand {
         @Parameters(index = "0", paramLabel = "BACKUP", description = "The backup (b001).")
         String backup;
 
         @Option(names = "--confirm", paramLabel = "APP", description = "The app, to confirm.")
         String confirm;
 
-        @Spec
-        CommandSpec spec;
-
         Delete(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             if (!app.equals(confirm)) {
                 throw new CliException("deleting " + backup + " cannot be undone: confirm with --confirm " + app);
             }

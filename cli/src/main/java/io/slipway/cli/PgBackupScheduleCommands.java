@@ -3,14 +3,10 @@ package io.slipway.cli;
 import io.slipway.api.BackupScheduleView;
 import io.slipway.api.ScheduleBackups;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code pg:backups:schedule}, {@code pg:backups:schedules} and {@code pg:backups:unschedule}: daily backups of an app's PostgreSQL. */
 final class PgBackupScheduleCommands {
@@ -19,12 +15,7 @@ final class PgBackupScheduleCommands {
     @Command(name = "pg:backups:schedule", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = {"Back up the app's PostgreSQL (DATABASE unless named) every day at a time, keeping the newest N "
                     + "scheduled backups: pg:backups:schedule -a shop --at '02:00' --tz Europe/Paris --keep 7."})
-    static final class Schedule implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Schedule extends AppCommand {
         @Parameters(arity = "0..1", paramLabel = "DATABASE", description = "The add-on or its attachment name (default: DATABASE).")
         String database;
 
@@ -37,16 +28,13 @@ final class PgBackupScheduleCommands {
         @Option(names = "--keep", paramLabel = "N", description = "Scheduled backups kept (default: 7).")
         Integer keep;
 
-        @Spec
-        CommandSpec spec;
-
         Schedule(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             ApiClient api = inv.api();
             Progress.run(inv, "Scheduling daily backups of " + (database == null ? "DATABASE" : database) + " on " + app,
                     () -> api.convert(api.post(Invocation.appPath(app, "backup-schedules"),
@@ -59,25 +47,17 @@ final class PgBackupScheduleCommands {
 
     @Command(name = "pg:backups:schedules", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = "List the app's backup schedules: which add-on, when, how many kept, the next run.")
-    static final class Schedules implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Schedules extends AppCommand {
         @Option(names = "--json", description = "Print the API's JSON.")
         boolean json;
 
-        @Spec
-        CommandSpec spec;
-
         Schedules(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             return inv.list(Invocation.appPath(app, "backup-schedules"), json, BackupScheduleView[].class,
                     "No backup schedules on " + app + "; add one: slipway pg:backups:schedule -a " + app + " --at 02:00",
                     app + " Backup Schedules", List.of("Add-on", "At", "Time zone", "Keep", "Next run", "By"),
@@ -89,25 +69,17 @@ final class PgBackupScheduleCommands {
     @Command(name = "pg:backups:unschedule", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
             description = {"Stop the daily backups of the app's PostgreSQL (DATABASE unless named); the backups already "
                     + "taken stay: pg:backups:unschedule -a shop."})
-    static final class Unschedule implements Callable<Integer> {
-        private final Invocation inv;
-
-        @Mixin
-        AppOption appOption;
-
+    static final class Unschedule extends AppCommand {
         @Parameters(arity = "0..1", paramLabel = "DATABASE", description = "The add-on or its attachment name (default: DATABASE).")
         String database;
 
-        @Spec
-        CommandSpec spec;
-
         Unschedule(Invocation inv) {
-            this.inv = inv;
+            super(inv);
         }
 
         @Override
         public Integer call() {
-            String app = inv.app(appOption.app, spec);
+            String app = app();
             ApiClient api = inv.api();
             Progress.run(inv, "Removing the backup schedule of " + (database == null ? "DATABASE" : database) + " on " + app,
                     () -> api.convert(api.delete(Invocation.appPath(app, "backup-schedules")
