@@ -68,7 +68,10 @@ final class PsCommands {
         }
     }
 
-    /** {@code web.1: up 2026-11-24T13:00:00Z (~ 5m ago) v3}, with {@code , restarting in 8 s} for a crashed dyno that will be retried. */
+    /**
+     * {@code web.1: up 2026-11-24T13:00:00Z (~ 5m ago) v3}, with {@code on node-2} on Docker Swarm, and
+     * {@code , restarting in 8 s} for a crashed dyno that will be retried.
+     */
     static String line(DynoView dyno, Instant now) {
         boolean retrying = dyno.restartAt() != null && dyno.restartAt().isAfter(now)
                 && ("crashed".equals(dyno.state()) || "restarting".equals(dyno.state()));
@@ -80,6 +83,9 @@ final class PsCommands {
         }
         if (dyno.release() != null) {
             line.append(' ').append(dyno.release());
+        }
+        if (dyno.node() != null) {
+            line.append(" on ").append(dyno.node());
         }
         if (retrying) {
             line.append(", restarting in ").append(Times.secondsUntil(dyno.restartAt(), now)).append(" s");

@@ -28,6 +28,7 @@ import io.slipway.controller.domain.DomainService;
 import io.slipway.controller.dyno.Backoff;
 import io.slipway.controller.dyno.DockerDynoRuntime;
 import io.slipway.controller.dyno.DynoManager;
+import io.slipway.controller.dyno.Dynos;
 import io.slipway.controller.dyno.DynoRoutes;
 import io.slipway.controller.dyno.FormationService;
 import java.time.Clock;
@@ -41,6 +42,9 @@ import io.slipway.controller.run.RunRoutes;
 import io.slipway.controller.schedule.ScheduleRoutes;
 import io.slipway.controller.schedule.ScheduleService;
 import io.slipway.controller.swarm.NodeRoutes;
+import io.slipway.controller.swarm.Registry;
+import io.slipway.controller.swarm.SwarmDynoManager;
+import io.slipway.controller.swarm.SwarmServices;
 import io.slipway.controller.swarm.NodeService;
 import io.slipway.controller.release.ReleaseService;
 import io.slipway.controller.config.ConfigService;
@@ -76,7 +80,7 @@ public final class Controller implements AutoCloseable {
     private final DockerEngine docker;
     private final Builder builder;
     private final StackImages stacks;
-    private final DynoManager dynos;
+    private final Dynos dynos;
     private final ReleasePhase phase;
     private final PlatformIdentity platform;
     private final ScheduleService schedules;
@@ -86,7 +90,7 @@ public final class Controller implements AutoCloseable {
 
     private Controller(Database db, PostgresSupervisor supervisor, ApiServer api, DockerEngine docker, Builder builder,
                        StackImages stacks,
-                       DynoManager dynos, ReleasePhase phase, PlatformIdentity platform, Logging logging,
+                       Dynos dynos, ReleasePhase phase, PlatformIdentity platform, Logging logging,
                        ScheduleService schedules) {
         this.phase = phase;
         this.logging = logging;
@@ -153,7 +157,8 @@ public final class Controller implements AutoCloseable {
             builds.failInterrupted();
             StackImages stacks = new StackImages(docker, config.buildpacksDir().resolve("stack"));
             PlatformIdentity platform = PlatformIdentity.load(db);
-            Networks networks = new Networks(docker, platform.shortId());
+            boolean swarm = config.scheduler() == io.slipway.controller.swarm.Scheduler.SWARM;
+            Networks networks = new Networks(docker, platform.shortId(), swarm);
             if (docker.host().getScheme().equals("unix")) {
                 recordFirewall(config.home(), new HostFirewall(platform.shortId(), networks.bridgePrefix()));
             } else {
@@ -165,12 +170,21 @@ public final class Controller implements AutoCloseable {
                     config.buildCpus(), config.containerLogs()), networks);
             BuildPipeline pipeline = new BuildPipeline(db, builds, releases, configVars,
                     new Buildpacks(config.buildpacksDir()), builder);
-            DynoManager dynos = new DynoManager(db, releases,
-                    new DockerDynoRuntime(docker, platform.shortId(), networks, config.containerLogs()),
-                    Clock.systemUTC(), new DynoManager.Settings(TICK, config.dynoGrace(), config.bootTimeout(),
-                            WORKER_SETTLE, new Backoff(Duration.ofSeconds(1), config.restartBackoffCap()),
-                            config.maxDynosPerType(), Duration.ofSeconds(2)),
-                    platform.shortId());
+            DynoManager.Settings dynoSettings = new DynoManager.Settings(TICK, config.dynoGrace(), config.bootTimeout(),
+                    WORKER_SETTLE, new Backoff(Duration.ofSeconds(1), config.restartBackoffCap()),
+                    config.maxDynosPerType(), Duration.ofSeconds(2));
+            Dynos dynos;
+            if (swarm) {
+                Registry registry = new Registry(docker, platform.shortId(), config.buildpacksDir(), config.home(),
+                        config.registryPort());
+                registry.ensureRunning(line -> log.info("registry image: {}", line.strip()));
+                dynos = new SwarmDynoManager(db, releases, new SwarmServices(docker, platform.shortId(),
+                        config.containerLogs(), config.dynoGrace()), registry, networks, Clock.systemUTC(), dynoSettings);
+            } else {
+                dynos = new DynoManager(db, releases,
+                        new DockerDynoRuntime(docker, platform.shortId(), networks, config.containerLogs()),
+                        Clock.systemUTC(), dynoSettings, platform.shortId());
+            }
             FormationService formation = new FormationService(db, releases, config.maxDynosPerType());
             logging = Logging.start(config.home(), config.logPort(), platform.shortId(),
                     name -> apps.find(name).isPresent());

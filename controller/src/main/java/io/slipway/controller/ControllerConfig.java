@@ -35,7 +35,8 @@ public record ControllerConfig(
         double buildCpus,
         LogRotation containerLogs,
         ApiServer.Timeouts apiTimeouts,
-        Scheduler scheduler) {
+        Scheduler scheduler,
+        int registryPort) {
 
     /** Below this a build of any of the built-in languages runs out of memory. */
     static final long MIN_BUILD_MEMORY = 256L << 20;
@@ -99,7 +100,8 @@ public record ControllerConfig(
                         number(env, "SLIPWAY_CONTAINER_LOG_MAX_FILES", LogRotation.DEFAULT.maxFiles())),
                 new ApiServer.Timeouts(duration(env, "SLIPWAY_API_PARSE_TIMEOUT", Duration.ofSeconds(30)),
                         duration(env, "SLIPWAY_API_IDLE_TIMEOUT", Duration.ofSeconds(60))),
-                Scheduler.parse("SLIPWAY_SCHEDULER", env.get("SLIPWAY_SCHEDULER")));
+                Scheduler.parse("SLIPWAY_SCHEDULER", env.get("SLIPWAY_SCHEDULER")),
+                port(env, "SLIPWAY_REGISTRY_PORT", 5000));
     }
 
     /** {@code 2g}, {@code 1536m}, {@code 512k} or a number of bytes. */

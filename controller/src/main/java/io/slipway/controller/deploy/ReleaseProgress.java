@@ -2,7 +2,7 @@ package io.slipway.controller.deploy;
 
 import io.slipway.controller.app.App;
 import io.slipway.controller.build.BuildOutput;
-import io.slipway.controller.dyno.DynoManager;
+import io.slipway.controller.dyno.Dynos;
 import io.slipway.controller.dyno.DynoState;
 import io.slipway.controller.dyno.DynoStore;
 import io.slipway.controller.release.Release;
@@ -30,11 +30,11 @@ public final class ReleaseProgress {
     private static final Duration REMIND = Duration.ofSeconds(10);
 
     private final ReleaseService releases;
-    private final DynoManager dynos;
+    private final Dynos dynos;
     private final ReleasePhase phase;
     private final Clock clock;
 
-    public ReleaseProgress(ReleaseService releases, DynoManager dynos, ReleasePhase phase, Clock clock) {
+    public ReleaseProgress(ReleaseService releases, Dynos dynos, ReleasePhase phase, Clock clock) {
         this.releases = releases;
         this.dynos = dynos;
         this.phase = phase;

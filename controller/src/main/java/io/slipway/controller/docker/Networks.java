@@ -29,10 +29,20 @@ public final class Networks {
 
     private final DockerEngine docker;
     private final String platform;
+    private final boolean swarm;
 
     public Networks(DockerEngine docker, String platform) {
+        this(docker, platform, false);
+    }
+
+    /**
+     * @param swarm whether the engine is a Swarm manager whose dynos run as services: an app's network
+     *              is then an attachable overlay that spans the nodes (one-off and add-on containers join it too)
+     */
+    public Networks(DockerEngine docker, String platform, boolean swarm) {
         this.docker = docker;
         this.platform = platform;
+        this.swarm = swarm;
     }
 
     /** What every bridge interface of this platform's networks starts with ({@code sw1a2b3}). */
@@ -109,6 +119,18 @@ public final class Networks {
             // first container of its kind on this engine
         }
         try {
+            // An app's network spans the nodes in Swarm mode; builds stay on the manager's own engine, on a bridge.
+            if (swarm && containersTalk) {
+                docker.client().createNetworkCmd()
+                        .withName(name)
+                        .withDriver("overlay")
+                        .withAttachable(true)
+                        .withCheckDuplicate(true)
+                        .withLabels(labels)
+                        .exec();
+                log.info("network {} created (overlay)", name);
+                return name;
+            }
             docker.client().createNetworkCmd()
                     .withName(name)
                     .withDriver("bridge")

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * it reads the actual state from the engine each time, a restarted controller adopts running
  * dynos instead of restarting them, and continues a rollout where it was.
  */
-public final class DynoManager implements AutoCloseable {
+public final class DynoManager implements Dynos {
     private static final Logger log = LoggerFactory.getLogger(DynoManager.class);
     /** How soon a pass looks again while a dyno is starting. */
     private static final Duration STARTING_POLL = Duration.ofMillis(250);
@@ -70,15 +70,18 @@ public final class DynoManager implements AutoCloseable {
     }
 
     /** Where dyno events ({@code slipway[web.1]: State changed from up to crashed}) go: the app's log stream. */
+    @Override
     public void logTo(LogSink sink) {
         this.events = sink;
     }
 
+    @Override
     public void start() {
         loop.start();
     }
 
     /** Reconcile now rather than at the next tick (after a scale, a release, a crash event); a no-op before {@link #start}. */
+    @Override
     public void wake() {
         loop.wake();
     }
@@ -280,6 +283,7 @@ public final class DynoManager implements AutoCloseable {
     }
 
     /** Stops and removes every dyno of an app that is being destroyed, before its image goes. */
+    @Override
     public void removeApp(String app) {
         List<java.util.concurrent.Future<?>> stops = new ArrayList<>();
         for (DynoRuntime.Container c : runtime.list()) {
@@ -303,45 +307,24 @@ public final class DynoManager implements AutoCloseable {
     }
 
     /** The app's dynos as last reconciled. */
+    @Override
     public List<DynoStore.Row> dynos(UUID appId) {
-        return store.rows(appId).values().stream()
-                .sorted(Comparator.comparing(DynoStore.Row::type).thenComparing(DynoStore.Row::index)
-                        .thenComparing(DynoStore.Row::release))
-                .toList();
+        return store.sorted(appId);
     }
-
-    /** What a requested restart covers: the dynos by name, and how many of them are web dynos (they roll). */
-    public record RestartRequest(List<String> dynos, int web) {}
 
     /**
-     * Restarts the app's dynos matching {@code selector} (all when null, a type like {@code web}, or
-     * a dyno like {@code web.1}) by recording the request; the reconcile loop then replaces them,
-     * web dynos one at a time with the fresh one routable before the old one stops (see
-     * {@link DynoPlanner}). {@code ps:stop} is the same act: a stopped dyno of the formation is
-     * started afresh, as on Heroku. Returns the dynos it covers; none when nothing matched.
+     * Restarts the app's dynos matching {@code selector} by recording the request; the reconcile
+     * loop then replaces them, web dynos one at a time with the fresh one routable before the old
+     * one stops (see {@link DynoPlanner}). {@code ps:stop} is the same act: a stopped dyno of the
+     * formation is started afresh, as on Heroku.
      */
+    @Override
     public RestartRequest restart(UUID appId, String app, String selector, String what) {
-        List<DynoStore.Row> rows = matching(appId, selector);
-        if (rows.isEmpty()) {
-            return new RestartRequest(List.of(), 0);
+        RestartRequest request = store.requestRestart(appId, app, selector, what, clock.instant(), events);
+        if (!request.dynos().isEmpty()) {
+            wake();
         }
-        store.requestRestart(appId, selector == null ? "" : selector, clock.instant());
-        Set<String> names = new java.util.TreeSet<>();
-        rows.forEach(r -> names.add(r.dynoName()));
-        for (String name : names) {
-            log.info("app={} dyno={} {} on request", app, name, what);
-            events.event(app, name, what.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + what.substring(1)
-                    + " on request");
-        }
-        wake();
-        return new RestartRequest(List.copyOf(names), (int) names.stream().filter(n -> n.startsWith("web.")).count());
-    }
-
-    private List<DynoStore.Row> matching(UUID appId, String selector) {
-        return store.rows(appId).values().stream()
-                .filter(r -> r.containerId() != null)
-                .filter(r -> selector == null || selector.equals(r.type()) || selector.equals(r.type() + "." + r.index()))
-                .toList();
+        return request;
     }
 
     @Override

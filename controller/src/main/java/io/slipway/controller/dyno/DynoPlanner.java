@@ -27,9 +27,9 @@ import java.util.Set;
  * dyno's story, and the live release (if any) keeps serving. Once a release is live, a dyno that
  * exits is a crash: restarted at once, then with doubling backoff.
  */
-final class DynoPlanner {
+public final class DynoPlanner {
     /** The port every web dyno's app binds inside its container ({@code $PORT}). */
-    static final int DYNO_PORT = 5000;
+    public static final int DYNO_PORT = 5000;
     private static final Duration RESET_RESTARTS_AFTER = Duration.ofMinutes(10);
 
     private final String platform;
@@ -75,7 +75,7 @@ final class DynoPlanner {
     record Stop(DynoRuntime.Container container, String why) {}
 
     /** What becomes of the target release in this pass. */
-    sealed interface Outcome {
+    public sealed interface Outcome {
         /** Nothing to say yet (or the target is already live). */
         record Pending() implements Outcome {}
 
@@ -90,7 +90,7 @@ final class DynoPlanner {
     }
 
     /** A line for the app's log stream, from the platform about one dyno ({@code api} for the app as a whole). */
-    record Event(String dyno, String text) {}
+    public record Event(String dyno, String text) {}
 
     /** Everything one pass does for one app. */
     record Plan(List<Start> starts, List<DynoRuntime.Container> restarts, List<Stop> stops,
@@ -321,7 +321,7 @@ final class DynoPlanner {
     }
 
     /** The release's process types with their quantities; web defaults to 1, others to 0, as on Heroku. */
-    static Map<String, Integer> quantities(Map<String, Integer> formation, Map<String, String> processTypes) {
+    public static Map<String, Integer> quantities(Map<String, Integer> formation, Map<String, String> processTypes) {
         Map<String, Integer> q = new LinkedHashMap<>();
         for (String type : processTypes.keySet()) {
             if (type.equals("release")) {

@@ -23,11 +23,11 @@ import java.util.Map;
 public final class DynoRoutes {
     private final AppService apps;
     private final FormationService formation;
-    private final DynoManager manager;
+    private final Dynos manager;
     private final ReleaseService releases;
     private final io.slipway.controller.run.OneOffDynos runs;
 
-    public DynoRoutes(AppService apps, FormationService formation, DynoManager manager, ReleaseService releases,
+    public DynoRoutes(AppService apps, FormationService formation, Dynos manager, ReleaseService releases,
                       io.slipway.controller.run.OneOffDynos runs) {
         this.runs = runs;
         this.apps = apps;
@@ -56,7 +56,8 @@ public final class DynoRoutes {
             List<DynoView> views = new java.util.ArrayList<>(rows.stream()
                     .map(r -> new DynoView(r.type() + "." + r.index(), r.type(), r.state().value(), "v" + r.release(),
                             commands.computeIfAbsent(r.release(), v -> processTypes(app, v)).get(r.type()),
-                            r.startedAt(), r.restarts(), r.restartAt(), sizes.getOrDefault(r.type(), "standard")))
+                            r.startedAt(), r.restarts(), r.restartAt(), sizes.getOrDefault(r.type(), "standard"), r.node(),
+                            r.host()))
                     .toList());
             // One-off dynos show while they run, as run.N.
             for (var c : runs.running(app.name().value())) {
@@ -90,7 +91,7 @@ public final class DynoRoutes {
 
     private void restart(HttpServerExchange ex, String selector, String doing, String field) {
         App app = app(ex);
-        DynoManager.RestartRequest request = manager.restart(app.id(), app.name().value(), selector, doing);
+        Dynos.RestartRequest request = manager.restart(app.id(), app.name().value(), selector, doing);
         if (request.dynos().isEmpty() && selector != null) {
             throw ApiException.notFound("app '" + app.name() + "' has no dyno or process type " + selector
                     + "; 'slipway ps' lists them");
@@ -100,7 +101,7 @@ public final class DynoRoutes {
     }
 
     /** What the request does, for people: web dynos roll, so the app keeps serving. */
-    static String message(DynoManager.RestartRequest request) {
+    static String message(Dynos.RestartRequest request) {
         if (request.dynos().isEmpty()) {
             return "no dynos are running";
         }

@@ -23,13 +23,13 @@ public final class DynoStore {
     private final Database db;
     private final ReleaseService releases;
 
-    DynoStore(Database db, ReleaseService releases) {
+    public DynoStore(Database db, ReleaseService releases) {
         this.db = db;
         this.releases = releases;
     }
 
     /** A release as the manager needs it. */
-    record ReleaseRef(int version, String image, String commit, Map<String, String> config,
+    public record ReleaseRef(int version, String image, String commit, Map<String, String> config,
                       Map<String, String> processTypes, ReleaseState state, Instant createdAt) {}
 
     /**
@@ -37,10 +37,10 @@ public final class DynoStore {
      * and when restarts were last asked for, by selector ({@code ""} for every dyno, {@code web},
      * {@code web.2}): a dyno whose container started before that is due a fresh one.
      */
-    record Desired(UUID appId, String app, ReleaseRef target, ReleaseRef live, Map<String, Integer> formation,
+    public record Desired(UUID appId, String app, ReleaseRef target, ReleaseRef live, Map<String, Integer> formation,
                    Map<String, String> sizes, Map<String, Instant> restartRequests) {
         /** The latest restart asked for that covers this dyno, or null. */
-        Instant restartRequestedFor(String type, int index) {
+        public Instant restartRequestedFor(String type, int index) {
             Instant latest = null;
             for (String selector : List.of("", type, type + "." + index)) {
                 Instant at = restartRequests.get(selector);
@@ -52,12 +52,23 @@ public final class DynoStore {
         }
     }
 
-    /** A dyno row. */
+    /**
+     * A dyno row. {@code node} and {@code host} are where a Swarm task runs and the address its port
+     * is reached at; both null for a dyno of the single engine, reached at 127.0.0.1:{@code port}.
+     */
     public record Row(String containerName, String type, int index, int release, String containerId, Integer port,
-               DynoState state, boolean routable, int restarts, Instant restartAt, Instant startedAt) {
-        Row withRoutable(boolean routable) {
+               DynoState state, boolean routable, int restarts, Instant restartAt, Instant startedAt, String node,
+               String host) {
+        /** A dyno of the single engine. */
+        public Row(String containerName, String type, int index, int release, String containerId, Integer port,
+                   DynoState state, boolean routable, int restarts, Instant restartAt, Instant startedAt) {
+            this(containerName, type, index, release, containerId, port, state, routable, restarts, restartAt, startedAt,
+                    null, null);
+        }
+
+        public Row withRoutable(boolean routable) {
             return new Row(containerName, type, index, release, containerId, port, state, routable, restarts, restartAt,
-                    startedAt);
+                    startedAt, node, host);
         }
 
         /** {@code web.1}, as people write it. */
@@ -67,9 +78,9 @@ public final class DynoStore {
     }
 
     /** A move of a release that must land together with the dyno rows it depends on. */
-    record ReleaseMove(int version, ReleaseState from, ReleaseState to, String failure) {}
+    public record ReleaseMove(int version, ReleaseState from, ReleaseState to, String failure) {}
 
-    List<Desired> desired() {
+    public List<Desired> desired() {
         return db.inTransaction(c -> {
             Map<UUID, ReleaseRef> targets = new HashMap<>();
             Map<UUID, ReleaseRef> lives = new HashMap<>();
@@ -115,12 +126,43 @@ public final class DynoStore {
         });
     }
 
+    /** The app's dynos as last reconciled, by type, index and release. */
+    public List<Row> sorted(UUID appId) {
+        return rows(appId).values().stream()
+                .sorted(java.util.Comparator.comparing(Row::type).thenComparing(Row::index).thenComparing(Row::release))
+                .toList();
+    }
+
+    /**
+     * Records a restart of the app's dynos matching {@code selector} (all when null, a type like
+     * {@code web}, or a dyno like {@code web.1}) and says so in the app's log. Returns the dynos it
+     * covers; none (and nothing recorded) when nothing matched.
+     */
+    public Dynos.RestartRequest requestRestart(UUID appId, String app, String selector, String what, Instant at,
+                                               io.slipway.controller.logs.LogSink events) {
+        List<Row> rows = rows(appId).values().stream()
+                .filter(r -> r.containerId() != null)
+                .filter(r -> selector == null || selector.equals(r.type()) || selector.equals(r.dynoName()))
+                .toList();
+        if (rows.isEmpty()) {
+            return new Dynos.RestartRequest(List.of(), 0);
+        }
+        requestRestart(appId, selector == null ? "" : selector, at);
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        rows.forEach(r -> names.add(r.dynoName()));
+        for (String name : names) {
+            events.event(app, name, what.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + what.substring(1)
+                    + " on request");
+        }
+        return new Dynos.RestartRequest(List.copyOf(names), (int) names.stream().filter(n -> n.startsWith("web.")).count());
+    }
+
     /**
      * Records that the dynos matching {@code selector} ({@code ""} for all) should be restarted:
      * the dyno manager replaces each whose container started before {@code at}. Kept in the
      * database, so a controller killed in the middle of a rolling restart finishes it.
      */
-    void requestRestart(UUID appId, String selector, Instant at) {
+    private void requestRestart(UUID appId, String selector, Instant at) {
         db.inTransaction(c -> {
             try (var st = c.prepareStatement("""
                     insert into dyno_restarts (app_id, selector, requested_at) values (?, ?, ?)
@@ -134,7 +176,7 @@ public final class DynoStore {
     }
 
     /** Drops an app's rows: it wants no dynos now (its first deploy failed), and its containers are being stopped. */
-    void forget(String app) {
+    public void forget(String app) {
         db.inTransaction(c -> {
             try (var st = c.prepareStatement("delete from dynos where app_id = (select id from apps where name = ?)")) {
                 st.setString(1, app);
@@ -143,7 +185,7 @@ public final class DynoStore {
         });
     }
 
-    Map<String, Row> rows(UUID appId) {
+    public Map<String, Row> rows(UUID appId) {
         return db.inTransaction(c -> {
             Map<String, Row> rows = new HashMap<>();
             try (var st = c.prepareStatement("select * from dynos where app_id = ?")) {
@@ -153,7 +195,8 @@ public final class DynoStore {
                     Row r = new Row(rs.getString("container_name"), rs.getString("type"), rs.getInt("index"),
                             rs.getInt("release_version"), rs.getString("container_id"), (Integer) rs.getObject("port"),
                             DynoState.of(rs.getString("state")), rs.getBoolean("routable"), rs.getInt("restarts"),
-                            instant(rs.getTimestamp("restart_at")), instant(rs.getTimestamp("started_at")));
+                            instant(rs.getTimestamp("restart_at")), instant(rs.getTimestamp("started_at")),
+                            rs.getString("node"), rs.getString("host"));
                     rows.put(r.containerName(), r);
                 }
             }
@@ -166,7 +209,7 @@ public final class DynoStore {
      * release, in one transaction: a release is live exactly when its dynos are routable, so a
      * controller killed in the middle of a cut-over finds either the old routes or the new ones.
      */
-    void save(UUID appId, Map<String, Row> before, Map<String, Row> after, Optional<ReleaseMove> move) {
+    public void save(UUID appId, Map<String, Row> before, Map<String, Row> after, Optional<ReleaseMove> move) {
         if (before.equals(after) && move.isEmpty()) {
             return;
         }
@@ -178,12 +221,13 @@ public final class DynoStore {
             try (var del = c.prepareStatement("delete from dynos where container_name = ?");
                  var up = c.prepareStatement("""
                          insert into dynos (app_id, type, index, release_version, container_id, container_name, port,
-                                            state, routable, restarts, restart_at, started_at, updated_at)
-                         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+                                            state, routable, restarts, restart_at, started_at, node, host, updated_at)
+                         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
                          on conflict (container_name) do update set container_id = excluded.container_id,
                              port = excluded.port, state = excluded.state, routable = excluded.routable,
                              restarts = excluded.restarts, restart_at = excluded.restart_at,
-                             started_at = excluded.started_at, updated_at = now()""")) {
+                             started_at = excluded.started_at, node = excluded.node, host = excluded.host,
+                             updated_at = now()""")) {
                 for (String name : before.keySet()) {
                     if (!after.containsKey(name)) {
                         del.setString(1, name);
@@ -206,6 +250,8 @@ public final class DynoStore {
                     up.setInt(10, r.restarts());
                     up.setTimestamp(11, r.restartAt() == null ? null : Timestamp.from(r.restartAt()));
                     up.setTimestamp(12, Timestamp.from(r.startedAt() == null ? Instant.now() : r.startedAt()));
+                    up.setString(13, r.node());
+                    up.setString(14, r.host());
                     up.addBatch();
                 }
                 del.executeBatch();

@@ -13,6 +13,17 @@ import com.github.dockerjava.api.model.ServiceSpec;
 import com.github.dockerjava.api.model.Task;
 import com.github.dockerjava.api.model.TaskSpec;
 import com.github.dockerjava.api.model.TaskState;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.ExecCreateCmdResponse;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
+import io.slipway.controller.build.LocalImages;
+import io.slipway.controller.build.StackImages;
+import io.slipway.controller.testing.GitPush;
+import java.util.ArrayList;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import io.slipway.controller.Controller;
 import io.slipway.controller.ControllerConfig;
 import io.slipway.controller.docker.DockerEngine;
@@ -26,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,22 +44,40 @@ import org.junit.jupiter.api.Test;
 /**
  * SLIPWAY_SCHEDULER=swarm against a real three-node Swarm (three Docker engines on this machine):
  * the controller starts only on a manager, lists the nodes with the platform's dynos on each, and
- * drains a node through the manager, after which Swarm runs its tasks elsewhere.
+ * drains a node through the manager, after which Swarm runs its tasks elsewhere. A `git push`
+ * builds on the manager's engine, the image goes through the platform's registry to the nodes that
+ * pull it, each (app, process type, release) is a Swarm service whose replicas are the formation,
+ * and `ps` says which node each dyno is on.
  */
 class SwarmSchedulerTest {
     static SwarmNodes swarm;
     static TestPlatform platform;
     static Api api;
     static String image;
+    static GitPush buildpack;
+    static final Path BUILDPACKS = Path.of("..", "buildpacks").toAbsolutePath().normalize();
 
     @BeforeAll
     static void swarmAndController() {
         swarm = SwarmNodes.start(3);
-        image = baseImage();
-        swarm.loadImage(image);
+        // The stack and registry images go into the manager once, as an operator installs them; the
+        // apps' images reach the other nodes only through the platform's registry.
+        try (DockerEngine host = DockerEngine.connect()) {
+            var stack = new StackImages(host, BUILDPACKS.resolve("stack")).ensure(line -> { });
+            String registry = new LocalImages(host, BUILDPACKS.resolve("stack").resolve("base"), "slipway/",
+                    "the registry image", "buildpacks/services/registry/", Labels.ROLE_SERVICE,
+                    List.of(new LocalImages.Image("registry", BUILDPACKS.resolve("services").resolve("registry"),
+                            "service-registry"))).ensure(line -> { }).get("service-registry");
+            image = "slipway/base:bookworm-" + LocalImages.hash(BUILDPACKS.resolve("stack").resolve("base"), "");
+            swarm.loadImage(image);
+            for (String other : List.of(stack.build(), stack.run(), registry)) {
+                swarm.loadImage(1, other);
+            }
+        }
         platform = TestPlatform.start(Map.of("DOCKER_HOST", swarm.manager().host().toString(),
-                "SLIPWAY_SCHEDULER", "swarm"));
+                "SLIPWAY_SCHEDULER", "swarm", "SLIPWAY_BOOT_TIMEOUT", "60s"));
         api = Api.of(platform);
+        buildpack = GitPush.of(Path.of("src/test/resources/fixtures/hello-buildpack"));
     }
 
     @AfterAll
@@ -168,6 +196,85 @@ class SwarmSchedulerTest {
         assertThat(home).as("nothing made before the refusal").doesNotExist();
     }
 
+    @Test
+    void aPushedAppRunsOnTheNodesThroughTheRegistryAndItsDynosReachEachOtherAcrossNodes() throws Exception {
+        app("spread");
+        GitPush repo = GitPush.init().write("hello.txt", "hi\n")
+                .write("Procfile", "web: python3 -m http.server $PORT --bind 0.0.0.0\n").commit("first");
+        GitPush.Result push = repo.push(platform.apiUrl(), "spread", platform.adminToken());
+        assertThat(push.exit()).as(push.output()).isZero();
+        assertThat(push.output()).contains("Released v1");
+
+        long scaledAt = System.nanoTime();
+        assertThat(api.patch("/apps/spread/formation", "{\"updates\":[{\"type\":\"web\",\"quantity\":3}]}").status())
+                .isEqualTo(200);
+        await("3 web dynos up").atMost(Duration.ofSeconds(90)).until(() -> up(api, "spread").size() == 3);
+        System.out.printf("figure: swarm scale web=1 -> 3, all up in %d ms%n", (System.nanoTime() - scaledAt) / 1_000_000);
+        List<JsonNode> dynos = up(api, "spread");
+        Set<String> nodes = new TreeSet<>();
+        dynos.forEach(d -> nodes.add(d.get("node").asText()));
+        assertThat(nodes).as("Swarm spreads a service's tasks over the nodes").containsExactly("node-1", "node-2", "node-3");
+        assertThat(dynos).extracting(d -> d.get("name").asText()).containsExactlyInAnyOrder("web.1", "web.2", "web.3");
+
+        // The workers never had the image: they pulled it from the platform's registry.
+        for (int n = 2; n <= 3; n++) {
+            List<String> tags = new ArrayList<>();
+            swarm.engine(n).client().listImagesCmd().exec().forEach(i -> {
+                if (i.getRepoTags() != null) {
+                    tags.addAll(List.of(i.getRepoTags()));
+                }
+            });
+            assertThat(tags).as("images on node-" + n).anyMatch(t -> t.endsWith("/" + platform.platformId() + "/spread:v1"));
+        }
+
+        // A dyno on node-2 reaches the one on node-3 on the app's overlay network (container to container).
+        String from = dynoContainer(swarm.engine(2), "spread");
+        String to = dynos.stream().filter(d -> d.get("node").asText().equals("node-3")).findFirst().orElseThrow()
+                .get("host").asText();
+        String answer = exec(swarm.engine(2).client(), from, "exec 3<>/dev/tcp/" + to + "/5000; "
+                + "printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3; head -n 1 <&3");
+        assertThat(answer).startsWith("HTTP/1.0 200");
+
+        assertThat(api.delete("/apps/spread").status()).isEqualTo(200);
+        assertThat(swarm.manager().client().listServicesCmd().exec())
+                .as("the app's services go with it").noneMatch(sv -> sv.getSpec().getName().contains("-spread-"));
+    }
+
+    static void app(String name) {
+        assertThat(api.post("/apps", "{\"name\":\"" + name + "\"}").status()).isEqualTo(201);
+        api.patch("/apps/" + name + "/config-vars", "{\"BUILDPACK_URL\":\"file://" + buildpack.dir() + "\"}");
+    }
+
+    static List<JsonNode> up(Api api, String app) {
+        List<JsonNode> up = new ArrayList<>();
+        for (JsonNode d : Api.json(api.get("/apps/" + app + "/dynos"))) {
+            if (d.get("state").asText().equals("up")) {
+                up.add(d);
+            }
+        }
+        return up;
+    }
+
+    static String dynoContainer(DockerEngine node, String app) {
+        List<Container> found = node.client().listContainersCmd()
+                .withLabelFilter(Map.of(Labels.APP, app, Labels.ROLE, Labels.ROLE_DYNO)).exec();
+        assertThat(found).as("a dyno of " + app + " on this node").isNotEmpty();
+        return found.getFirst().getId();
+    }
+
+    static String exec(DockerClient docker, String container, String script) throws InterruptedException {
+        ExecCreateCmdResponse exec = docker.execCreateCmd(container).withCmd("bash", "-c", script)
+                .withAttachStdout(true).withAttachStderr(true).exec();
+        StringBuilder out = new StringBuilder();
+        docker.execStartCmd(exec.getId()).exec(new ResultCallback.Adapter<Frame>() {
+            @Override
+            public void onNext(Frame frame) {
+                out.append(new String(frame.getPayload()));
+            }
+        }).awaitCompletion(20, TimeUnit.SECONDS);
+        return out.toString();
+    }
+
     private static JsonNode node(String hostname) {
         for (JsonNode node : Api.json(ok(api.get("/nodes")))) {
             if (node.get("hostname").asText().equals(hostname)) {
@@ -202,15 +309,5 @@ class SwarmSchedulerTest {
         Map<String, String> hostOf = manager.listSwarmNodesCmd().exec().stream()
                 .collect(Collectors.toMap(n -> n.getId(), n -> n.getDescription().getHostname()));
         return tasks.stream().collect(Collectors.groupingBy(t -> hostOf.get(t.getNodeId()), Collectors.counting()));
-    }
-
-    /** The stacks' Debian base, which SwarmNodes.start builds first: a small image the nodes can run. */
-    private static String baseImage() {
-        try (DockerEngine host = DockerEngine.connect()) {
-            return host.client().listImagesCmd().withImageNameFilter("slipway/base").exec().stream()
-                    .flatMap(i -> i.getRepoTags() == null ? Stream.empty() : Stream.of(i.getRepoTags()))
-                    .filter(t -> t.startsWith("slipway/base:")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no slipway/base image: SwarmNodes.start builds it first"));
-        }
     }
 }

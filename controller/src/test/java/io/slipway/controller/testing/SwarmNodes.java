@@ -96,6 +96,8 @@ public final class SwarmNodes implements AutoCloseable {
     private void startNodes(int count, String image) {
         DockerClient docker = host.client();
         docker.createNetworkCmd().withName(network).withDriver("bridge").withLabels(Map.of(LABEL, id)).exec();
+        // The platform's registry in Swarm mode speaks plain HTTP on the manager's address in this network.
+        String subnet = docker.inspectNetworkCmd().withNetworkId(network).exec().getIpam().getConfig().getFirst().getSubnet();
         for (int n = 1; n <= count; n++) {
             Path dir = sockets.resolve("n" + n);
             try {
@@ -117,7 +119,7 @@ public final class SwarmNodes implements AutoCloseable {
                     .withName(network + "-node-" + n)
                     .withHostName("node-" + n)
                     .withLabels(Map.of(LABEL, id))
-                    .withCmd("--cgroup-parent=/" + network + "-node-" + n)
+                    .withCmd("--cgroup-parent=/" + network + "-node-" + n, "--insecure-registry=" + subnet)
                     .withHostConfig(hostConfig)
                     .exec();
             containers.add(c.getId());
@@ -184,14 +186,22 @@ public final class SwarmNodes implements AutoCloseable {
         return engines.size();
     }
 
-    /** Copies an image of the host's engine into every node (until the platform's registry does it). */
+    /** Copies an image of the host's engine into every node. */
     public void loadImage(String image) {
-        for (DockerEngine node : engines) {
-            try (InputStream saved = host.client().saveImageCmd(image).exec()) {
-                node.client().loadImageCmd(saved).exec();
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not copy " + image + " into a swarm node: " + e.getMessage(), e);
-            }
+        for (int n = 1; n <= engines.size(); n++) {
+            loadImage(n, image);
+        }
+    }
+
+    /**
+     * Copies an image of the host's engine into node {@code n}: what a machine's operator does once
+     * for the stack and service images (the platform's registry carries the apps' images).
+     */
+    public void loadImage(int n, String image) {
+        try (InputStream saved = host.client().saveImageCmd(image).exec()) {
+            engines.get(n - 1).client().loadImageCmd(saved).exec();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not copy " + image + " into swarm node-" + n + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,305 @@
+package io.slipway.controller.swarm;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.ContainerSpec;
+import com.github.dockerjava.api.model.Driver;
+import com.github.dockerjava.api.model.EndpointResolutionMode;
+import com.github.dockerjava.api.model.EndpointSpec;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HealthCheck;
+import com.github.dockerjava.api.model.NetworkAttachmentConfig;
+import com.github.dockerjava.api.model.ResourceRequirements;
+import com.github.dockerjava.api.model.ResourceSpecs;
+import com.github.dockerjava.api.model.ServiceModeConfig;
+import com.github.dockerjava.api.model.ServiceReplicatedModeOptions;
+import com.github.dockerjava.api.model.ServiceRestartCondition;
+import com.github.dockerjava.api.model.ServiceRestartPolicy;
+import com.github.dockerjava.api.model.ServiceSpec;
+import com.github.dockerjava.api.model.TaskSpec;
+import com.github.dockerjava.api.model.TaskState;
+import com.github.dockerjava.api.model.UpdateConfig;
+import com.github.dockerjava.api.model.UpdateFailureAction;
+import com.github.dockerjava.api.model.UpdateOrder;
+import io.slipway.controller.docker.DockerEngine;
+import io.slipway.controller.docker.Labels;
+import io.slipway.controller.docker.LogRotation;
+import io.slipway.controller.docker.Networks;
+import io.slipway.controller.docker.OutputLines;
+import io.slipway.controller.dyno.DockerDynoRuntime;
+import io.slipway.controller.dyno.DynoPlanner;
+import io.slipway.controller.dyno.DynoSize;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Dynos as Docker Swarm services, the doing half of the Swarm scheduler: it reads the platform's
+ * services and their tasks from the Swarm manager, and creates, scales, restarts and removes
+ * services. Tasks keep the hardening of the single engine's dynos as far as Swarm carries it (every
+ * capability dropped, an init, memory and pids limits, a rotated log, the app's own network).
+ */
+public final class SwarmServices {
+    private static final String RESTARTED_AT = "io.slipway.restarted-at";
+    /** How often a web task's health check connects to $PORT: it gates the task's "running", and the routes. */
+    private static final Duration HEALTH_INTERVAL = Duration.ofMillis(500);
+
+    private final DockerEngine docker;
+    private final String platform;
+    private final LogRotation logs;
+    private final Duration grace;
+
+    public SwarmServices(DockerEngine docker, String platform, LogRotation logs, Duration grace) {
+        this.docker = docker;
+        this.platform = platform;
+        this.logs = logs;
+        this.grace = grace;
+    }
+
+    /** Everything one service needs beyond its identity: the image in the registry and the release's settings. */
+    public record Template(String app, String type, int release, int replicas, String image, String command,
+                           Map<String, String> env, DynoSize size, AuthConfig registryAuth) {}
+
+    /** The platform's dyno services, by app. */
+    public Map<String, List<SwarmPlanner.Service>> services() {
+        Map<String, List<SwarmPlanner.Service>> byApp = new LinkedHashMap<>();
+        for (var s : docker.client().listServicesCmd()
+                .withLabelFilter(Map.of(Labels.PLATFORM, platform, Labels.ROLE, Labels.ROLE_DYNO)).exec()) {
+            Map<String, String> labels = s.getSpec().getLabels();
+            String app = labels.get(Labels.APP);
+            SwarmPlanner.Service service;
+            try {
+                var replicated = s.getSpec().getMode() == null ? null : s.getSpec().getMode().getReplicated();
+                service = new SwarmPlanner.Service(s.getId(), s.getVersion().getIndex(), s.getSpec().getName(),
+                        labels.get(Labels.TYPE), Integer.parseInt(labels.get(Labels.RELEASE)),
+                        replicated == null ? 0 : (int) replicated.getReplicas(),
+                        s.getCreatedAt() == null ? Instant.EPOCH : s.getCreatedAt().toInstant(),
+                        labels.containsKey(RESTARTED_AT) ? Instant.parse(labels.get(RESTARTED_AT)) : null);
+            } catch (RuntimeException foreign) {
+                continue; // labelled as ours but not made by this code: leave it alone
+            }
+            if (app != null && service.type() != null) {
+                byApp.computeIfAbsent(app, k -> new ArrayList<>()).add(service);
+            }
+        }
+        return byApp;
+    }
+
+    /** The tasks of one app's services, with the names of the nodes they are on. */
+    public List<SwarmPlanner.Task> tasks(String app, List<SwarmPlanner.Service> services) {
+        if (services.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String> nodes = new HashMap<>();
+        for (var n : docker.client().listSwarmNodesCmd().exec()) {
+            nodes.put(n.getId(), n.getDescription() == null ? n.getId() : n.getDescription().getHostname());
+        }
+        Map<String, SwarmPlanner.Service> byId = new HashMap<>();
+        services.forEach(s -> byId.put(s.id(), s));
+        List<SwarmPlanner.Task> out = new ArrayList<>();
+        for (var t : docker.client().listTasksCmd().withServiceFilter(byId.keySet().toArray(String[]::new)).exec()) {
+            SwarmPlanner.Service s = byId.get(t.getServiceId());
+            if (s == null || t.getSlot() == null || t.getStatus() == null) {
+                continue;
+            }
+            var status = t.getStatus();
+            Integer exit = status.getContainerStatus() == null ? null : status.getContainerStatus().getExitCode();
+            out.add(new SwarmPlanner.Task(t.getId(), s.id(), t.getSlot(), t.getNodeId() == null ? null
+                    : nodes.getOrDefault(t.getNodeId(), t.getNodeId()), phase(status.getState()),
+                    t.getDesiredState() == TaskState.RUNNING, address(t.getRawValues(), Networks.appNetwork(platform, app)),
+                    instant(status.getTimestamp()), exit, status.getErr()));
+        }
+        return out;
+    }
+
+    static SwarmPlanner.Phase phase(TaskState state) {
+        return switch (state) {
+            case RUNNING -> SwarmPlanner.Phase.RUNNING;
+            case COMPLETE, SHUTDOWN, FAILED, REMOVE, ORPHANED -> SwarmPlanner.Phase.EXITED;
+            case REJECTED -> SwarmPlanner.Phase.REJECTED;
+            default -> SwarmPlanner.Phase.STARTING;
+        };
+    }
+
+    /** The task's IP on the given network, from the task's network attachments (docker-java has no type for them). */
+    private static String address(Map<String, Object> raw, String network) {
+        if (!(raw.get("NetworksAttachments") instanceof List<?> attachments)) {
+            return null;
+        }
+        for (Object a : attachments) {
+            if (a instanceof Map<?, ?> m && m.get("Network") instanceof Map<?, ?> n && n.get("Spec") instanceof Map<?, ?> spec
+                    && network.equals(spec.get("Name")) && m.get("Addresses") instanceof List<?> addresses
+                    && !addresses.isEmpty()) {
+                String cidr = addresses.getFirst().toString();
+                return cidr.contains("/") ? cidr.substring(0, cidr.indexOf('/')) : cidr;
+            }
+        }
+        return null;
+    }
+
+    /** The name of a service of one app's process type and release. */
+    public String serviceName(String app, String type, int release) {
+        return "slipway-" + platform + "-" + app + "-" + type + "-v" + release;
+    }
+
+    /** Creates a service; an existing one of the same name (a pass that overlapped) is left as it is. */
+    public void create(Template t, String network) {
+        try {
+            var create = docker.client().createServiceCmd(spec(t, network, 0, null));
+            if (t.registryAuth() != null) {
+                create.withAuthConfig(t.registryAuth()); // kept with the service, so every node can pull
+            }
+            create.exec();
+        } catch (ConflictException madeMeanwhile) {
+            // the same service from an overlapping pass
+        }
+    }
+
+    /** Sets a service's replicas ({@code t.replicas()}), its tasks left as they are. */
+    public void scale(SwarmPlanner.Service s, Template t, String network) {
+        var current = docker.client().inspectServiceCmd(s.id()).exec();
+        Integer force = current.getSpec().getTaskTemplate().getForceUpdate();
+        update(s, current.getVersion().getIndex(), spec(t, network, force == null ? 0 : force, s.restartedAt()));
+    }
+
+    /** A rolling restart: Swarm replaces each task, start-first (see {@link #spec}). */
+    public void restart(SwarmPlanner.Service s, Template t, String network, Instant asked) {
+        var current = docker.client().inspectServiceCmd(s.id()).exec();
+        Integer force = current.getSpec().getTaskTemplate().getForceUpdate();
+        update(s, current.getVersion().getIndex(), spec(t, network, force == null ? 1 : force + 1, asked));
+    }
+
+    /**
+     * Updates write the whole spec again, made as at creation: one read back from the manager would
+     * lose what docker-java's model lacks (the capabilities dropped, the pids limit), and any change
+     * to the task template makes Swarm replace every task.
+     */
+    private void update(SwarmPlanner.Service s, long version, ServiceSpec spec) {
+        docker.client().updateServiceCmd(s.id(), spec).withVersion(version).exec();
+    }
+
+    private ServiceSpec spec(Template t, String network, int forceUpdate, Instant restartedAt) {
+        Map<String, String> labels = Map.of(Labels.PLATFORM, platform, Labels.APP, t.app(), Labels.ROLE,
+                Labels.ROLE_DYNO, Labels.TYPE, t.type(), Labels.RELEASE, Integer.toString(t.release()));
+        Map<String, String> serviceLabels = new HashMap<>(labels);
+        if (restartedAt != null) {
+            serviceLabels.put(RESTARTED_AT, restartedAt.toString());
+        }
+        List<String> env = new ArrayList<>();
+        t.env().forEach((k, v) -> env.add(k + "=" + v));
+        env.add("DYNO=" + t.type() + ".{{.Task.Slot}}"); // Swarm fills in each task's slot
+        env.addAll(DockerDynoRuntime.commandEnv(t.command()));
+        HardenedContainer container = new HardenedContainer();
+        container.withImage(t.image())
+                .withLabels(labels)
+                .withEnv(env)
+                .withDir("/app")
+                .withCommand(List.of(DockerDynoRuntime.ENTRYPOINT))
+                .withInit(true)
+                .withStopGracePeriod(grace.toNanos());
+        if (t.type().equals("web")) {
+            // Swarm keeps a task "starting" until this passes, so "running" means it accepts connections.
+            container.withHealthCheck(new HealthCheck()
+                    .withTest(List.of("CMD", "/bin/bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + DynoPlanner.DYNO_PORT))
+                    .withInterval(HEALTH_INTERVAL.toNanos())
+                    .withTimeout(Duration.ofSeconds(2).toNanos())
+                    .withRetries(3));
+        }
+        LimitedResources limits = new LimitedResources();
+        limits.withMemoryBytes(t.size().memoryBytes());
+        limits.pids = t.size().pidsLimit();
+        TaskSpec task = new TaskSpec()
+                .withContainerSpec(container)
+                .withResources(new ResourceRequirements().withLimits(limits)
+                        .withReservations(new ResourceSpecs().withMemoryBytes(t.size().memoryBytes())))
+                .withRestartPolicy(new ServiceRestartPolicy().withCondition(ServiceRestartCondition.ANY)
+                        .withDelay(Duration.ofSeconds(1).toNanos()))
+                .withLogDriver(new Driver().withName("json-file").withOptions(logs.logConfig().getConfig()))
+                .withNetworks(List.of(new NetworkAttachmentConfig().withTarget(network)))
+                .withForceUpdate(forceUpdate);
+        return new ServiceSpec()
+                .withName(serviceName(t.app(), t.type(), t.release()))
+                .withLabels(serviceLabels)
+                .withTaskTemplate(task)
+                .withMode(new ServiceModeConfig().withReplicated(new ServiceReplicatedModeOptions().withReplicas(t.replicas())))
+                // A restart rolls one task at a time, the fresh one healthy before the old one stops.
+                .withUpdateConfig(new UpdateConfig().withParallelism(1L).withOrder(UpdateOrder.START_FIRST)
+                        .withFailureAction(UpdateFailureAction.CONTINUE))
+                // Routers reach tasks at their own addresses: no virtual IP, no published port.
+                .withEndpointSpec(new EndpointSpec().withMode(EndpointResolutionMode.DNSRR));
+    }
+
+    /** Removes a service: Swarm stops its tasks (SIGTERM, then SIGKILL after the grace period). */
+    public void remove(SwarmPlanner.Service s) {
+        try {
+            docker.client().removeServiceCmd(s.id()).exec();
+        } catch (NotFoundException gone) {
+            // removed meanwhile
+        }
+    }
+
+    /** Every dyno service of one app, whatever its release (apps:destroy). */
+    public List<SwarmPlanner.Service> ofApp(String app) {
+        return services().getOrDefault(app, List.of());
+    }
+
+    /** The last {@code n} lines a task wrote, oldest first; empty when they cannot be read. */
+    public List<String> lastLines(String taskId, int n) {
+        List<String> lines = new ArrayList<>();
+        OutputLines out = new OutputLines(line -> {
+            synchronized (lines) {
+                lines.add(line);
+            }
+        });
+        try (var callback = docker.client().logTaskCmd(taskId).withStdout(true).withStderr(true).withTail(n)
+                .exec(new ResultCallback.Adapter<Frame>() {
+                    @Override
+                    public void onNext(Frame frame) {
+                        out.accept(frame.getPayload());
+                    }
+                })) {
+            callback.awaitCompletion(3, TimeUnit.SECONDS);
+        } catch (NotFoundException gone) {
+            return List.of();
+        } catch (IOException e) {
+            // closing a finished log stream: what was read is all there is
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            return List.of("(its output could not be read: " + e.getMessage() + ")");
+        }
+        out.flush();
+        synchronized (lines) {
+            return List.copyOf(lines.subList(Math.max(0, lines.size() - n), lines.size()));
+        }
+    }
+
+    private static Instant instant(String s) {
+        try {
+            return s == null ? null : Instant.parse(s);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A container spec with what docker-java's model lacks: dropping every capability (Engine API 1.41). */
+    static final class HardenedContainer extends ContainerSpec {
+        @JsonProperty("CapabilityDrop")
+        public final List<String> capabilityDrop = List.of("ALL");
+    }
+
+    /** Resource limits with what docker-java's model lacks: the pids limit (Engine API 1.41). */
+    static final class LimitedResources extends ResourceSpecs {
+        @JsonProperty("Pids")
+        public Long pids;
+    }
+}
