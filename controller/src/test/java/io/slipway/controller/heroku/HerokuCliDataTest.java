@@ -130,6 +130,11 @@ class HerokuCliDataTest {
         assertThat(list.exit()).as(list.all()).isZero();
         assertThat(list.stdout()).containsPattern("b001\\s+\\d{4}-\\d{2}-\\d{2}\\S*\\s+Completed \\d{4}-\\d{2}-\\d{2}\\S*\\s+[\\d.]+\\s*KB\\s+DATABASE")
                 .contains("No restores found.");
+
+        var info = heroku.run("pg:backups:info", "b001", "-a", "shop");
+        assertThat(info.exit()).as(info.all()).isZero();
+        assertThat(info.stdout()).contains("=== Backup b001").containsPattern("Database:\\s+DATABASE")
+                .containsPattern("Status:\\s+Completed").contains("backup done: ").contains("verified by pg_restore");
     }
 
     @Test
