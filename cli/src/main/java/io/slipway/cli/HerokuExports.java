@@ -27,6 +27,11 @@ final class HerokuExports {
             return out.append("# this platform does not say where git and `heroku run` reach it (an older controller)\n")
                     .toString();
         }
+        // The data verbs (pg:info, pg:backups, redis:info) call Heroku's Data API at this host, with the API's
+        // scheme, port and token: Slipway serves it on the API. Its add-on services are called postgres and redis.
+        out.append(export("HEROKU_DATA_HOST", java.net.URI.create(target.url()).getHost()))
+                .append(export("HEROKU_POSTGRESQL_ADDON_NAME", "postgres"))
+                .append(export("HEROKU_REDIS_ADDON_NAME", "redis"));
         if (setup.gitHost() != null) {
             out.append(export("HEROKU_GIT_HOST", setup.gitHost()));
         }

@@ -41,6 +41,9 @@ class HerokuEnvCliTest extends AgainstPlatform {
                 .contains("export HEROKU_PARTICLEBOARD_URL='" + platform.apiUrl() + "'\n")
                 .contains("export DISABLE_TELEMETRY='true'\n")
                 .contains("export HEROKU_GIT_HOST='" + gitHost + "'\n")
+                .contains("export HEROKU_DATA_HOST='127.0.0.1'\n")
+                .contains("export HEROKU_POSTGRESQL_ADDON_NAME='postgres'\n")
+                .contains("export HEROKU_REDIS_ADDON_NAME='redis'\n")
                 .contains("export NODE_EXTRA_CA_CERTS='" + cert + "'\n")
                 .contains("export GIT_CONFIG_KEY_0='http.https://" + gitHost + "/.sslCAInfo'\n")
                 .contains("# for good: git config --global 'http.https://" + gitHost + "/.sslCAInfo' '" + cert + "'\n");
@@ -67,6 +70,12 @@ class HerokuEnvCliTest extends AgainstPlatform {
         assertThat(run.exit()).as(run.all()).isZero();
         assertThat(run.stdout()).containsPattern("ran-on-run\\.\\d+");
         assertThat(run.stderr()).contains("POST http://127.0.0.1/apps/shop/dynos").doesNotContain("heroku.com");
+
+        // The data verbs reach the Data API Slipway serves on the API, not api.data.heroku.com.
+        HerokuCli.Result backups = heroku.shell(app.dir(), exports, "DEBUG=http heroku pg:backups -a shop");
+        assertThat(backups.exit()).as(backups.all()).isZero();
+        assertThat(backups.stdout()).contains("No backups. Capture one with heroku pg:backups:capture");
+        assertThat(backups.stderr()).contains("GET http://127.0.0.1/client/v11/apps/shop/transfers").doesNotContain("heroku.com");
         System.out.println("heroku run -- echo took " + millis + " ms");
         // Node's start and the dyno's take ~3 s here; the old retries added ~6 s. Generous for a loaded 2-core machine.
         assertThat(millis).as("heroku run took %d ms", millis).isLessThan(7_000);

@@ -271,9 +271,14 @@ public final class Controller implements AutoCloseable {
             logging.register(routes, apps);
             addons.register(routes);
             new io.slipway.controller.heroku.HerokuAddons(apps, addons.service()).register(routes);
+            new io.slipway.controller.heroku.HerokuDatabases(apps, addons.service(), addons.psql(), addons.backups(),
+                    configVars::get).register(routes);
+            new io.slipway.controller.heroku.HerokuTransfers(apps, addons.service(), addons.backups(), heroku,
+                    Clock.systemUTC()).register(routes);
 
             ApiServer api = ApiServer.start(config.bind(), config.apiPort(), heroku.https(), config.apiTimeouts(), tokens,
-                    Set.of(HealthRoutes.PATH, LogSessions.PATH), routes);
+                    Set.of(HealthRoutes.PATH, LogSessions.PATH,
+                    io.slipway.controller.heroku.HerokuTransfers.DOWNLOADS), routes);
             log.info("controller {} listening on http://{}:{}{} (state: {}) in {} ms", BuildInfo.version(),
                     config.bind(), api.port(), api.httpsPort() < 0 ? "" : " and https://" + config.domain() + ":" + api.httpsPort(),
                     url.describe(), (System.nanoTime() - started) / 1_000_000);

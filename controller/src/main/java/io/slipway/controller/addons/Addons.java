@@ -17,11 +17,15 @@ public final class Addons {
     private final AddonService service;
     private final AddonRoutes routes;
     private final BackupRoutes backupRoutes;
+    private final Psql psql;
+    private final BackupService backups;
 
-    private Addons(AddonService service, AddonRoutes routes, BackupRoutes backupRoutes) {
+    private Addons(AddonService service, AddonRoutes routes, BackupRoutes backupRoutes, Psql psql, BackupService backups) {
         this.service = service;
         this.routes = routes;
         this.backupRoutes = backupRoutes;
+        this.psql = psql;
+        this.backups = backups;
     }
 
     /** {@code buildpacksDir} holds the service images' definitions ({@code services/}) and the base's ({@code stack/base}). */
@@ -45,18 +49,27 @@ public final class Addons {
         Psql psql = new Psql(store, containers);
         AddonRoutes routes = new AddonRoutes(apps, service, psql);
         if (schedules == null) {
-            return new Addons(service, routes, null);
+            return new Addons(service, routes, null, psql, null);
         }
         BackupStore backupStore = new BackupStore(db);
         BackupFiles files = BackupFiles.open(env, home);
         BackupService backups = new BackupService(backupStore, store, psql, containers, files, logs);
         BackupSchedules backupSchedules = new BackupSchedules(backupStore, store, apps, psql, backups, files, schedules, logs);
         service.backups(backups, backupSchedules, new AddonWatch(store, containers, schedules, logs, service::ownerName));
-        return new Addons(service, routes, new BackupRoutes(apps, backups, backupSchedules));
+        return new Addons(service, routes, new BackupRoutes(apps, backups, backupSchedules), psql, backups);
     }
 
     public AddonService service() {
         return service;
+    }
+
+    public Psql psql() {
+        return psql;
+    }
+
+    /** Null when wired without backups. */
+    public BackupService backups() {
+        return backups;
     }
 
     public void register(RoutingHandler table) {

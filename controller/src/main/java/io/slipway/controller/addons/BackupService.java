@@ -170,6 +170,11 @@ public final class BackupService {
         return restoreView(r);
     }
 
+    /** The restores of the app's backups, oldest first. */
+    public List<RestoreView> restores(App app) {
+        return store.restoresOf(app.id()).stream().map(this::restoreView).toList();
+    }
+
     /** The backup's file, for download, once it is checked against its SHA-256. */
     public Path download(App app, String id) {
         return checkedFile(get(app, id));

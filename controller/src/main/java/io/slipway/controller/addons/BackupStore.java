@@ -129,6 +129,25 @@ final class BackupStore {
         });
     }
 
+    /** The restores of the app's backups, oldest first. */
+    List<Restore> restoresOf(UUID appId) {
+        return db.inTransaction(c -> {
+            try (var st = c.prepareStatement("select r.id, r.backup_id, r.state, r.message, r.started_at, r.finished_at "
+                    + "from addon_backup_restores r join addon_backups b on b.id = r.backup_id where b.app_id = ? "
+                    + "order by r.started_at, r.id")) {
+                st.setObject(1, appId);
+                var rs = st.executeQuery();
+                List<Restore> out = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    out.add(new Restore(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+                            rs.getString(4), rs.getTimestamp(5).toInstant(),
+                            rs.getTimestamp(6) == null ? null : rs.getTimestamp(6).toInstant()));
+                }
+                return out;
+            }
+        });
+    }
+
     /** Restores a stopped controller left running: they never finished. */
     void abandonRestores(String why) {
         update("update addon_backup_restores set state = 'failed', message = ?, finished_at = now() where state = 'running'", why);

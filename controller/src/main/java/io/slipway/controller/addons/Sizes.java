@@ -3,10 +3,10 @@ package io.slipway.controller.addons;
 import java.util.Locale;
 
 /** Bytes as people read them ({@code 12.3 MB}), in events and messages. */
-final class Sizes {
+public final class Sizes {
     private Sizes() {}
 
-    static String of(Long bytes) {
+    public static String of(Long bytes) {
         if (bytes == null) {
             return "size unknown";
         }
