@@ -5,15 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.model.HostConfig;
 import io.slipway.controller.build.LocalImages;
 import io.slipway.controller.docker.DockerEngine;
 import io.slipway.controller.docker.Labels;
+import io.slipway.controller.dyno.DockerDynoRuntime;
 import io.slipway.controller.testing.Api;
 import io.slipway.controller.testing.SwarmNodes;
 import io.slipway.controller.testing.TestPlatform;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,6 +98,9 @@ class AddonSurvivesEngineRestartTest {
         assertThat(servers.getFirst().getId()).as("adopted, not recreated").isEqualTo(id);
         assertThat(engine.client().inspectContainerCmd(container).exec().getMounts())
                 .anyMatch(m -> (container + "-data").equals(m.getName()));
+        // As the app's dynos reach it: by DATABASE_URL, over the app's network, the server's name resolved by the engine.
+        assertThat(onAppNetwork("keep", "psql", config("keep").get("DATABASE_URL"), "-XAtc", "select count(*) from items"))
+                .containsExactly("2");
     }
 
     @Test
@@ -146,6 +153,28 @@ class AddonSurvivesEngineRestartTest {
     /** The app's first add-on's state, as {@code slipway addons} shows it. */
     private static String state(String app) {
         return json(api.get("/apps/" + app + "/addons")).get(0).get("state").asText();
+    }
+
+    private static Map<String, String> config(String app) {
+        return io.slipway.api.Json.mapper().convertValue(json(api.get("/apps/" + app + "/config-vars")),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() { });
+    }
+
+    /** Runs a client container of the service image on the app's network, as a dyno of the app is; its output lines. */
+    private static List<String> onAppNetwork(String app, String... command) {
+        String image = engine.client().inspectContainerCmd("slipway-" + platform.platformId() + "-postgres-" + app + "-1")
+                .exec().getConfig().getImage();
+        var client = engine.client().createContainerCmd(image).withEntrypoint(command)
+                .withLabels(Map.of(Labels.PLATFORM, platform.platformId()))
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode("slipway-" + platform.platformId() + "-" + app))
+                .exec();
+        try {
+            engine.client().startContainerCmd(client.getId()).exec();
+            engine.client().waitContainerCmd(client.getId()).start().awaitStatusCode(30, TimeUnit.SECONDS);
+            return DockerDynoRuntime.lastLines(engine, client.getId(), 5);
+        } finally {
+            engine.removeContainer(client.getId());
+        }
     }
 
     private static long ms(long nanos) {
