@@ -75,7 +75,13 @@ class AddonSurvivesEngineRestartTest {
         assertThat(away.status()).as(away.body()).isEqualTo(200);
         JsonNode awayView = json(away).get(0);
         assertThat(awayView.get("state").asText()).isEqualTo("down");
-        assertThat(awayView.get("message").asText()).contains("Docker engine");
+        assertThat(awayView.get("message").asText()).contains("the Docker engine at " + engine.host() + " does not answer");
+        Api.Response info = api.get("/addons/postgres-keep-1");
+        assertThat(info.status()).as(info.body()).isEqualTo(200);
+        assertThat(json(info).get("state").asText()).isEqualTo("down");
+        Api.Response pgInfo = api.get("/apps/keep/pg-info");
+        assertThat(pgInfo.status()).as(pgInfo.body()).isEqualTo(200);
+        assertThat(json(pgInfo).get(0).get("state").asText()).isEqualTo("down");
         sleep(Duration.ofSeconds(6)); // a look of the add-on watch (every 5 s) and many ticks of the dyno loop meet no engine
 
         long starting = System.nanoTime();
