@@ -211,7 +211,16 @@ public final class AddonService {
                 message = a.progress();
             }
             default -> {
-                var observed = containers.find(a);
+                Optional<AddonContainers.Observed> observed;
+                try {
+                    observed = containers.find(a);
+                } catch (RuntimeException engineAway) {
+                    // The engine stopped or restarting: the add-on is down with it, and the listing still answers.
+                    state = "down";
+                    message = "the Docker engine at " + containers.docker().host() + " does not answer ("
+                            + engineAway.getMessage() + "); its server comes back when the engine starts again";
+                    break;
+                }
                 boolean up = observed.map(AddonContainers.Observed::running).orElse(false);
                 state = up ? "available" : "down";
                 message = up ? null : observed.map(o -> "its container is " + o.status()).orElse("its container is missing");

@@ -91,7 +91,12 @@ class AddonsTest {
 
     /** Runs SQL in the add-on through the engine, as pg:psql -c does; psql's unaligned output. */
     static String sql(String addon, String sql) {
-        var exec = docker.client().execCreateCmd(container(addon)).withAttachStdout(true).withAttachStderr(true)
+        return sql(docker, container(addon), sql);
+    }
+
+    /** As {@link #sql(String, String)}, in the container named {@code container} on {@code docker}. */
+    static String sql(DockerEngine docker, String container, String sql) {
+        var exec = docker.client().execCreateCmd(container).withAttachStdout(true).withAttachStderr(true)
                 .withCmd("psql", "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql).exec();
         var out = new java.io.ByteArrayOutputStream();
         try {

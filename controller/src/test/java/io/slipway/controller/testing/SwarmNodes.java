@@ -67,6 +67,15 @@ public final class SwarmNodes implements AutoCloseable {
 
     /** {@code count} engines in one Swarm, all Ready; throws (and removes what it made) otherwise. */
     public static SwarmNodes start(int count) {
+        return start(count, true);
+    }
+
+    /** {@code count} engines that answer, each on its own (no Swarm), as machines with Docker on them. */
+    public static SwarmNodes standalone(int count) {
+        return start(count, false);
+    }
+
+    private static SwarmNodes start(int count, boolean swarm) {
         DockerEngine host = DockerEngine.connect();
         String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
         Path sockets;
@@ -78,7 +87,9 @@ public final class SwarmNodes implements AutoCloseable {
         SwarmNodes nodes = new SwarmNodes(host, id, sockets);
         try {
             nodes.startNodes(count, nodeImage(host));
-            nodes.joinSwarm();
+            if (swarm) {
+                nodes.joinSwarm();
+            }
             return nodes;
         } catch (RuntimeException e) {
             nodes.close();
@@ -203,6 +214,20 @@ public final class SwarmNodes implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not copy " + image + " into swarm node-" + n + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Stops node {@code n}'s Docker engine as {@code systemctl stop docker} does: dockerd stops its
+     * containers and exits. Its {@code /var/lib/docker} is a volume of the node, kept for {@link #startEngine}.
+     */
+    public void stopEngine(int n) {
+        host.client().stopContainerCmd(containers.get(n - 1)).withTimeout(60).exec();
+    }
+
+    /** Starts node {@code n}'s engine again on what it had, once it answers. */
+    public void startEngine(int n) {
+        host.client().startContainerCmd(containers.get(n - 1)).exec();
+        awaitEngine(n);
     }
 
     /** Stops node {@code n}'s container at once, as a machine that dies. */
