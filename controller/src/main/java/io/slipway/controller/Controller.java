@@ -185,7 +185,8 @@ public final class Controller implements AutoCloseable {
                         new DockerDynoRuntime(docker, platform.shortId(), networks, config.containerLogs()),
                         Clock.systemUTC(), dynoSettings, platform.shortId());
             }
-            FormationService formation = new FormationService(db, releases, config.maxDynosPerType());
+            FormationService formation = new FormationService(db, releases, config.maxDynosPerType(),
+                    swarm ? new io.slipway.controller.swarm.NodeCapacity(docker) : io.slipway.controller.dyno.Capacity.UNLIMITED);
             logging = Logging.start(config.home(), config.logPort(), platform.shortId(),
                     name -> apps.find(name).isPresent());
             LogSink logs = logging.sink();

@@ -22,12 +22,18 @@ public final class FormationService {
     private final Database db;
     private final ReleaseService releases;
     private final int maxPerType;
+    private final Capacity capacity;
     private volatile LogSink events = LogSink.NULL;
 
     public FormationService(Database db, ReleaseService releases, int maxPerType) {
+        this(db, releases, maxPerType, Capacity.UNLIMITED);
+    }
+
+    public FormationService(Database db, ReleaseService releases, int maxPerType, Capacity capacity) {
         this.db = db;
         this.releases = releases;
         this.maxPerType = maxPerType;
+        this.capacity = capacity;
     }
 
     /** Where "Scaled to web@3:standard by admin" goes: the app's log stream. */
@@ -79,6 +85,9 @@ public final class FormationService {
                 DynoSize.of(u.size());
             }
         }
+        capacity.cannotHold(more(get(app), updates)).ifPresent(why -> {
+            throw ApiException.conflict("cannot scale " + app.name() + ": " + why);
+        });
         db.inTransaction(c -> {
             try (var st = c.prepareStatement("""
                     insert into formation (app_id, type, quantity, size) values (?, ?, ?, coalesce(?, 'standard'))
@@ -103,6 +112,23 @@ public final class FormationService {
         log.info("app={} Scaled to {} by {}", app.name(), scaled, by);
         events.event(app.name().value(), "api", "Scaled to " + scaled + " by " + by);
         return now;
+    }
+
+    /** The dynos a scale adds, by size: a type whose size changes gets all its dynos anew. */
+    static Map<DynoSize, Integer> more(List<FormationView> current, List<FormationUpdate.Item> updates) {
+        Map<DynoSize, Integer> more = new java.util.EnumMap<>(DynoSize.class);
+        for (FormationUpdate.Item u : updates) {
+            FormationView was = current.stream().filter(f -> f.type().equals(u.type())).findFirst().orElse(null);
+            int oldQty = was == null ? 0 : was.quantity();
+            String oldSize = was == null ? DynoSize.STANDARD.label() : was.size();
+            int newQty = u.quantity() == null ? oldQty : u.quantity();
+            String newSize = u.size() == null ? oldSize : u.size();
+            int added = newSize.equals(oldSize) ? newQty - oldQty : newQty;
+            if (added > 0) {
+                more.merge(DynoSize.of(newSize), added, Integer::sum);
+            }
+        }
+        return more;
     }
 
     private Release newest(App app) {

@@ -224,6 +224,7 @@ public final class SwarmDynoManager implements Dynos {
     public RestartRequest restart(UUID appId, String app, String selector, String what) {
         RestartRequest request = store.requestRestart(appId, app, selector, what, clock.instant(), events);
         if (!request.dynos().isEmpty()) {
+            log.info("app={} {} on request: {}", app, what, String.join(", ", request.dynos()));
             wake();
         }
         return request;

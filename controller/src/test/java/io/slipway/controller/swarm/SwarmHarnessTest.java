@@ -32,7 +32,7 @@ class SwarmHarnessTest {
     void threeEnginesFormASwarmThatSpreadsAServiceAndReplacesTheTaskOfANodeThatDies() {
         String network;
         try (SwarmNodes swarm = SwarmNodes.start(3)) {
-            network = "slipway-swarm-"; // every harness's prefix: none may be left once closed
+            network = swarm.prefix(); // none of its names may be left once closed (other harnesses may run meanwhile)
             assertThat(swarm.readyNodes()).as("nodes the manager sees Ready").isEqualTo(3);
             String image = baseImage();
             swarm.loadImage(image);

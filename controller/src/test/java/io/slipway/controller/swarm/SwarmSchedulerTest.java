@@ -75,7 +75,7 @@ class SwarmSchedulerTest {
             }
         }
         platform = TestPlatform.start(Map.of("DOCKER_HOST", swarm.manager().host().toString(),
-                "SLIPWAY_SCHEDULER", "swarm", "SLIPWAY_BOOT_TIMEOUT", "60s"));
+                "SLIPWAY_SCHEDULER", "swarm", "SLIPWAY_BOOT_TIMEOUT", "60s", "SLIPWAY_MAX_DYNOS_PER_TYPE", "100"));
         api = Api.of(platform);
         buildpack = GitPush.of(Path.of("src/test/resources/fixtures/hello-buildpack"));
     }
@@ -238,6 +238,41 @@ class SwarmSchedulerTest {
         assertThat(api.delete("/apps/spread").status()).isEqualTo(200);
         assertThat(swarm.manager().client().listServicesCmd().exec())
                 .as("the app's services go with it").noneMatch(sv -> sv.getSpec().getName().contains("-spread-"));
+    }
+
+    @Test
+    void aDeployWhileTheRegistryIsDownFailsSayingSoWhileTheLiveReleaseServesAndMoreThanTheNodesHoldIsRefused() {
+        app("steady");
+        GitPush repo = GitPush.init().write("hello.txt", "one\n")
+                .write("Procfile", "web: python3 -m http.server $PORT --bind 0.0.0.0\n").commit("first");
+        assertThat(repo.push(platform.apiUrl(), "steady", platform.adminToken()).output()).contains("Released v1");
+        await("v1's web dyno up").atMost(Duration.ofSeconds(60)).until(() -> up(api, "steady").size() == 1);
+
+        // Each node has the host's memory; 60 dynos of 2 GB are more than three of them hold.
+        Api.Response tooMany = api.patch("/apps/steady/formation",
+                "{\"updates\":[{\"type\":\"web\",\"quantity\":60,\"size\":\"performance\"}]}");
+        assertThat(tooMany.status()).as(tooMany.body()).isEqualTo(409);
+        assertThat(tooMany.body()).contains("cannot scale steady: the Swarm's 3 active nodes have room for")
+                .contains("more performance dynos (2048 MB of memory each), not 60");
+        JsonNode formation = Api.json(api.get("/apps/steady/formation"));
+        assertThat(formation.get(0).get("quantity").asInt()).as("nothing stored").isEqualTo(1);
+        assertThat(formation.get(0).get("size").asText()).isEqualTo("standard");
+
+        String registry = "slipway-" + platform.platformId() + "-registry";
+        swarm.manager().client().stopContainerCmd(registry).exec();
+        try {
+            GitPush.Result push = repo.write("hello.txt", "two\n").commit("second")
+                    .push(platform.apiUrl(), "steady", platform.adminToken());
+            assertThat(push.exit()).isNotZero();
+            assertThat(push.output()).contains("Deploy of v2 failed: web could not start: the platform's registry at")
+                    .contains("did not take the image").contains("v1 keeps serving");
+            JsonNode v2 = Api.json(api.get("/apps/steady/releases/v2"));
+            assertThat(v2.get("status").asText()).isEqualTo("failed");
+            assertThat(up(api, "steady")).extracting(d -> d.get("release").asText()).containsExactly("v1");
+        } finally {
+            swarm.manager().client().startContainerCmd(registry).exec();
+        }
+        assertThat(api.delete("/apps/steady").status()).isEqualTo(200);
     }
 
     static void app(String name) {

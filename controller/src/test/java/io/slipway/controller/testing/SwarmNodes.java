@@ -183,6 +183,11 @@ public final class SwarmNodes implements AutoCloseable {
                 .count();
     }
 
+    /** The prefix of every name this harness gives the host's engine and cgroups ({@code slipway-swarm-<id>}). */
+    public String prefix() {
+        return network;
+    }
+
     /** node-1's engine, the Swarm's manager. */
     public DockerEngine manager() {
         return engines.getFirst();
