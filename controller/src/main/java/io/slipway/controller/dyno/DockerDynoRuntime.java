@@ -1,12 +1,10 @@
 package io.slipway.controller.dyno;
 
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
@@ -26,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Dynos as hardened Docker containers: the app image's non-root user, every capability dropped,
@@ -138,31 +135,8 @@ public final class DockerDynoRuntime implements DynoRuntime {
 
     /** The last {@code n} lines of any container's output, oldest first; empty when it is gone. */
     public static List<String> lastLines(DockerEngine docker, String id, int n) {
-        List<String> lines = new ArrayList<>();
-        OutputLines out = new OutputLines(line -> {
-            synchronized (lines) {
-                lines.add(line);
-            }
-        });
-        try (var callback = docker.client().logContainerCmd(id).withStdOut(true).withStdErr(true).withTail(n)
-                .exec(new ResultCallback.Adapter<Frame>() {
-                    @Override
-                    public void onNext(Frame frame) {
-                        out.accept(frame.getPayload());
-                    }
-                })) {
-            callback.awaitCompletion(3, TimeUnit.SECONDS);
-        } catch (NotFoundException gone) {
-            return List.of();
-        } catch (IOException e) {
-            // closing a finished log stream: what was read is all there is
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        out.flush();
-        synchronized (lines) {
-            return List.copyOf(lines.subList(Math.max(0, lines.size() - n), lines.size()));
-        }
+        return OutputLines.last(n, callback -> docker.client().logContainerCmd(id).withStdOut(true).withStdErr(true)
+                .withTail(n).exec(callback));
     }
 
     @Override

@@ -123,13 +123,7 @@ public final class DynoManager implements Dynos {
         DynoStore.ReleaseRef target = d.target();
 
         Map<String, DynoStore.Row> after = new LinkedHashMap<>(plan.rows());
-        Optional<DynoStore.ReleaseMove> move = switch (plan.outcome()) {
-            case DynoPlanner.Outcome.Pending p -> Optional.empty();
-            case DynoPlanner.Outcome.Live live -> Optional.of(
-                    new DynoStore.ReleaseMove(live.version(), ReleaseState.BOOTING, ReleaseState.LIVE, null));
-            case DynoPlanner.Outcome.Failed f -> Optional.of(new DynoStore.ReleaseMove(f.version(), ReleaseState.BOOTING,
-                    ReleaseState.FAILED, failure(f)));
-        };
+        Optional<DynoStore.ReleaseMove> move = ReleaseMoves.of(plan.outcome(), this::failure);
         String startFailure = start(d, target, plan.starts(), after);
         if (startFailure != null && move.isEmpty() && target.state() == ReleaseState.BOOTING) {
             move = Optional.of(new DynoStore.ReleaseMove(target.version(), ReleaseState.BOOTING, ReleaseState.FAILED,
@@ -149,7 +143,7 @@ public final class DynoManager implements Dynos {
             events.event(d.app(), e.dyno(), e.text());
         }
         store.save(d.appId(), before, after, move);
-        move.ifPresent(m -> announce(d.app(), m, d.live()));
+        move.ifPresent(m -> ReleaseMoves.announce(log, events, d.app(), m, d.live()));
         if (move.isPresent() || !plan.starts().isEmpty()) {
             wake(); // stop the losers, or look at the new dynos, now rather than a tick later
         } else if (after.values().stream().anyMatch(r -> r.state() == DynoState.STARTING)) {
@@ -221,18 +215,6 @@ public final class DynoManager implements Dynos {
             lines = List.of("(its output could not be read: " + e.getMessage() + ")");
         }
         return Release.failure(f.reason(), lines);
-    }
-
-    private void announce(String app, DynoStore.ReleaseMove m, DynoStore.ReleaseRef live) {
-        if (m.to() == ReleaseState.LIVE) {
-            log.info("app={} release=v{} is live", app, m.version());
-            events.event(app, "api", "Release v" + m.version() + " is live");
-        } else {
-            String first = m.failure().lines().findFirst().orElse("");
-            String serving = live == null ? "nothing was serving, and nothing is now" : "v" + live.version() + " keeps serving";
-            log.warn("app={} release=v{} failed: {}; {}", app, m.version(), first, serving);
-            events.event(app, "api", "Deploy v" + m.version() + " failed: " + first + "; " + serving);
-        }
     }
 
     private void stopInBackground(String app, DynoRuntime.Container c, String why) {

@@ -8,6 +8,7 @@ import io.slipway.controller.dyno.DynoSize;
 import io.slipway.controller.dyno.DynoState;
 import io.slipway.controller.dyno.DynoStore;
 import io.slipway.controller.dyno.Dynos;
+import io.slipway.controller.dyno.ReleaseMoves;
 import io.slipway.controller.logs.LogSink;
 import io.slipway.controller.loop.ReconcileLoop;
 import io.slipway.controller.release.Release;
@@ -106,13 +107,8 @@ public final class SwarmDynoManager implements Dynos {
         Map<String, DynoStore.Row> before = store.rows(d.appId());
         SwarmPlanner.Plan plan = planner.plan(d, current, services.tasks(d.app(), current), before, clock.instant());
         DynoStore.ReleaseRef target = d.target();
-        Optional<DynoStore.ReleaseMove> move = switch (plan.outcome()) {
-            case DynoPlanner.Outcome.Pending p -> Optional.empty();
-            case DynoPlanner.Outcome.Live live -> Optional.of(
-                    new DynoStore.ReleaseMove(live.version(), ReleaseState.BOOTING, ReleaseState.LIVE, null));
-            case DynoPlanner.Outcome.Failed f -> Optional.of(new DynoStore.ReleaseMove(f.version(), ReleaseState.BOOTING,
-                    ReleaseState.FAILED, Release.failure(f.reason(), services.lastLines(f.containerId(), Release.FAILURE_LINES))));
-        };
+        Optional<DynoStore.ReleaseMove> move = ReleaseMoves.of(plan.outcome(),
+                f -> Release.failure(f.reason(), services.lastLines(f.containerId(), Release.FAILURE_LINES)));
         for (SwarmPlanner.Create c : plan.creates()) {
             try {
                 create(d, target, c);
@@ -143,7 +139,7 @@ public final class SwarmDynoManager implements Dynos {
             events.event(d.app(), e.dyno(), e.text());
         }
         store.save(d.appId(), before, new LinkedHashMap<>(plan.rows()), move);
-        move.ifPresent(m -> announce(d.app(), m, d.live()));
+        move.ifPresent(m -> ReleaseMoves.announce(log, events, d.app(), m, d.live()));
         if (move.isPresent() || !plan.creates().isEmpty() || !plan.scales().isEmpty()) {
             wake();
         } else if (plan.rows().values().stream().anyMatch(r -> r.state() == DynoState.STARTING)) {
@@ -174,18 +170,6 @@ public final class SwarmDynoManager implements Dynos {
         DynoSize size = DynoSize.of(d.sizes().getOrDefault(type, DynoSize.STANDARD.label()));
         return new SwarmServices.Template(d.app(), type, target.version(), replicas, image,
                 target.processTypes().get(type), env, size, registry.auth());
-    }
-
-    private void announce(String app, DynoStore.ReleaseMove m, DynoStore.ReleaseRef live) {
-        if (m.to() == ReleaseState.LIVE) {
-            log.info("app={} release=v{} is live", app, m.version());
-            events.event(app, "api", "Release v" + m.version() + " is live");
-        } else {
-            String first = m.failure().lines().findFirst().orElse("");
-            String serving = live == null ? "nothing was serving, and nothing is now" : "v" + live.version() + " keeps serving";
-            log.warn("app={} release=v{} failed: {}; {}", app, m.version(), first, serving);
-            events.event(app, "api", "Deploy v" + m.version() + " failed: " + first + "; " + serving);
-        }
     }
 
     /** Removes a service once routers have dropped its tasks (their rows are gone) and requests on their way ended. */
@@ -230,20 +214,16 @@ public final class SwarmDynoManager implements Dynos {
         return request;
     }
 
-    /** Removes the app's services and waits (up to the stop grace and a little) for their tasks to end. */
+    /**
+     * Removes the app's services; Swarm then stops their tasks on every node (SIGTERM, then SIGKILL
+     * after the grace period). The manager forgets a removed service's tasks at once, so there is
+     * nothing here to wait on.
+     */
     @Override
     public void removeApp(String app) {
-        List<SwarmPlanner.Service> list = services.ofApp(app);
-        list.forEach(services::remove);
-        long deadline = System.nanoTime() + settings.grace().plusSeconds(10).toNanos();
-        while (!list.isEmpty() && !services.tasks(app, list).stream().allMatch(t -> t.phase() == SwarmPlanner.Phase.EXITED)
-                && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        for (SwarmPlanner.Service s : services.ofApp(app)) {
+            services.remove(s);
+            log.info("app={} release=v{} {} service removed with its app", app, s.release(), s.type());
         }
     }
 

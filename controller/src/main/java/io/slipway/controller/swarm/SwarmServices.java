@@ -1,7 +1,6 @@
 package io.slipway.controller.swarm;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AuthConfig;
@@ -9,7 +8,6 @@ import com.github.dockerjava.api.model.ContainerSpec;
 import com.github.dockerjava.api.model.Driver;
 import com.github.dockerjava.api.model.EndpointResolutionMode;
 import com.github.dockerjava.api.model.EndpointSpec;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.NetworkAttachmentConfig;
 import com.github.dockerjava.api.model.ResourceRequirements;
@@ -32,7 +30,6 @@ import io.slipway.controller.docker.OutputLines;
 import io.slipway.controller.dyno.DockerDynoRuntime;
 import io.slipway.controller.dyno.DynoPlanner;
 import io.slipway.controller.dyno.DynoSize;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +37,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Dynos as Docker Swarm services, the doing half of the Swarm scheduler: it reads the platform's
@@ -252,34 +248,13 @@ public final class SwarmServices {
         return services().getOrDefault(app, List.of());
     }
 
-    /** The last {@code n} lines a task wrote, oldest first; empty when they cannot be read. */
+    /** The last {@code n} lines a task wrote, oldest first; empty when its task is gone. */
     public List<String> lastLines(String taskId, int n) {
-        List<String> lines = new ArrayList<>();
-        OutputLines out = new OutputLines(line -> {
-            synchronized (lines) {
-                lines.add(line);
-            }
-        });
-        try (var callback = docker.client().logTaskCmd(taskId).withStdout(true).withStderr(true).withTail(n)
-                .exec(new ResultCallback.Adapter<Frame>() {
-                    @Override
-                    public void onNext(Frame frame) {
-                        out.accept(frame.getPayload());
-                    }
-                })) {
-            callback.awaitCompletion(3, TimeUnit.SECONDS);
-        } catch (NotFoundException gone) {
-            return List.of();
-        } catch (IOException e) {
-            // closing a finished log stream: what was read is all there is
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        try {
+            return OutputLines.last(n, callback -> docker.client().logTaskCmd(taskId).withStdout(true).withStderr(true)
+                    .withTail(n).exec(callback));
         } catch (RuntimeException e) {
             return List.of("(its output could not be read: " + e.getMessage() + ")");
-        }
-        out.flush();
-        synchronized (lines) {
-            return List.copyOf(lines.subList(Math.max(0, lines.size() - n), lines.size()));
         }
     }
 

@@ -9,6 +9,7 @@ import com.github.dockerjava.api.model.ContainerNetwork;
 import io.slipway.controller.docker.DockerEngine;
 import io.slipway.controller.docker.Labels;
 import io.slipway.controller.testing.Api;
+import io.slipway.controller.testing.WsClient;
 import io.slipway.controller.testing.GitPush;
 import io.slipway.controller.testing.TestPlatform;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package io.slipway.controller.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slipway.controller.testing.Api;
+import io.slipway.controller.testing.WsClient;
 import io.slipway.controller.testing.GitPush;
 import io.slipway.controller.testing.TestPlatform;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.slipway.controller.docker.DockerEngine;
 import io.slipway.controller.docker.Labels;
 import io.slipway.controller.testing.Api;
+import io.slipway.controller.testing.WsClient;
 import io.slipway.controller.testing.GitPush;
 import io.slipway.controller.testing.TestPlatform;
 import java.nio.file.Path;

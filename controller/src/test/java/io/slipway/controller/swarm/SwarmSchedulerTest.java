@@ -31,6 +31,7 @@ import io.slipway.controller.docker.Labels;
 import io.slipway.controller.testing.Api;
 import io.slipway.controller.testing.SwarmNodes;
 import io.slipway.controller.testing.TestPlatform;
+import io.slipway.controller.testing.WsClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +40,10 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * SLIPWAY_SCHEDULER=swarm against a real three-node Swarm (three Docker engines on this machine):
@@ -49,6 +53,7 @@ import org.junit.jupiter.api.Test;
  * pull it, each (app, process type, release) is a Swarm service whose replicas are the formation,
  * and `ps` says which node each dyno is on.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SwarmSchedulerTest {
     static SwarmNodes swarm;
     static TestPlatform platform;
@@ -70,9 +75,7 @@ class SwarmSchedulerTest {
                             "service-registry"))).ensure(line -> { }).get("service-registry");
             image = "slipway/base:bookworm-" + LocalImages.hash(BUILDPACKS.resolve("stack").resolve("base"), "");
             swarm.loadImage(image);
-            for (String other : List.of(stack.build(), stack.run(), registry)) {
-                swarm.loadImage(1, other);
-            }
+            List.of(stack.build(), stack.run(), registry).parallelStream().forEach(other -> swarm.loadImage(1, other));
         }
         platform = TestPlatform.start(Map.of("DOCKER_HOST", swarm.manager().host().toString(),
                 "SLIPWAY_SCHEDULER", "swarm", "SLIPWAY_BOOT_TIMEOUT", "60s", "SLIPWAY_MAX_DYNOS_PER_TYPE", "100"));
@@ -81,12 +84,22 @@ class SwarmSchedulerTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws java.io.IOException {
         if (platform != null) {
             platform.close();
         }
         if (swarm != null) {
+            String prefix = swarm.prefix();
             swarm.close();
+            // The harness leaves nothing behind: no node, network or node cgroup of its own (others may run meanwhile).
+            try (DockerEngine host = DockerEngine.connect()) {
+                assertThat(host.client().listContainersCmd().withShowAll(true).exec())
+                        .noneMatch(c -> List.of(c.getNames()).stream().anyMatch(n -> n.startsWith("/" + prefix)));
+                assertThat(host.client().listNetworksCmd().exec()).noneMatch(n -> n.getName().startsWith(prefix));
+            }
+            try (var cgroups = java.nio.file.Files.list(Path.of("/sys/fs/cgroup/cpu"))) {
+                assertThat(cgroups.map(Path::getFileName).map(Path::toString)).noneMatch(n -> n.startsWith(prefix));
+            }
         }
     }
 
@@ -235,6 +248,13 @@ class SwarmSchedulerTest {
                 + "printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3; head -n 1 <&3");
         assertThat(answer).startsWith("HTTP/1.0 200");
 
+        // An attached one-off runs on the manager's engine, on the same overlay, with its exit code.
+        WsClient run = WsClient.connect(platform.apiUrl(), "spread", platform.adminToken());
+        run.request("{\"command\":\"echo from $DYNO; exec 3<>/dev/tcp/" + to + "/5000 && echo reached web.3; exit 7\"}");
+        run.awaitClose();
+        assertThat(run.out()).contains("from run.").contains("reached web.3");
+        assertThat(run.texts).last().isEqualTo("{\"exit\":7}");
+
         assertThat(api.delete("/apps/spread").status()).isEqualTo(200);
         assertThat(swarm.manager().client().listServicesCmd().exec())
                 .as("the app's services go with it").noneMatch(sv -> sv.getSpec().getName().contains("-spread-"));
@@ -273,6 +293,31 @@ class SwarmSchedulerTest {
             swarm.manager().client().startContainerCmd(registry).exec();
         }
         assertThat(api.delete("/apps/steady").status()).isEqualTo(200);
+    }
+
+    /** Last: node-3 stays dead for the rest of this Swarm's life. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void theDynosOfANodeThatDiesRunAgainOnTheOthers() {
+        app("survivor");
+        GitPush repo = GitPush.init().write("hello.txt", "hi\n")
+                .write("Procfile", "web: python3 -m http.server $PORT --bind 0.0.0.0\n").commit("first");
+        assertThat(repo.push(platform.apiUrl(), "survivor", platform.adminToken()).output()).contains("Released v1");
+        api.patch("/apps/survivor/formation", "{\"updates\":[{\"type\":\"web\",\"quantity\":3}]}");
+        await("a web dyno up on each node").atMost(Duration.ofSeconds(90)).until(() ->
+                up(api, "survivor").stream().map(d -> d.get("node").asText()).distinct().count() == 3);
+
+        long killedAt = System.nanoTime();
+        swarm.kill(3);
+        await("3 web dynos up, none on the dead node-3").atMost(Duration.ofSeconds(120)).until(() -> {
+            List<JsonNode> up = up(api, "survivor");
+            return up.size() == 3 && up.stream().noneMatch(d -> d.get("node").asText().equals("node-3"));
+        });
+        System.out.printf("figure: swarm node killed -> its dyno up on another node after %d ms%n",
+                (System.nanoTime() - killedAt) / 1_000_000);
+        assertThat(Api.json(api.get("/apps/survivor/dynos"))).as("no row left for the dead node's task")
+                .noneMatch(d -> d.get("node").asText().equals("node-3"));
+        assertThat(api.delete("/apps/survivor").status()).isEqualTo(200);
     }
 
     static void app(String name) {

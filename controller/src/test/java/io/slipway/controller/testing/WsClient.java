@@ -1,4 +1,4 @@
-package io.slipway.controller.run;
+package io.slipway.controller.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -13,16 +13,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /** A plain JDK WebSocket client speaking the attach protocol, as any client could. */
-final class WsClient implements WebSocket.Listener {
-    final List<String> texts = new CopyOnWriteArrayList<>();
-    final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+public final class WsClient implements WebSocket.Listener {
+    public final List<String> texts = new CopyOnWriteArrayList<>();
+    public final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    public final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    public final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private final ByteArrayOutputStream partialBinary = new ByteArrayOutputStream();
-    WebSocket ws;
+    public WebSocket ws;
 
-    static WsClient connect(String apiUrl, String app, String token) throws Exception {
+    public static WsClient connect(String apiUrl, String app, String token) throws Exception {
         WsClient client = new WsClient();
         client.ws = HttpClient.newHttpClient().newWebSocketBuilder()
                 .header("Authorization", "Bearer " + token)
@@ -32,25 +32,25 @@ final class WsClient implements WebSocket.Listener {
         return client;
     }
 
-    void request(String json) {
+    public void request(String json) {
         ws.sendText(json, true).join();
     }
 
-    void stdin(String text) {
+    public void stdin(String text) {
         byte[] b = text.getBytes();
         ByteBuffer frame = ByteBuffer.allocate(b.length + 1).put((byte) 0).put(b).flip();
         ws.sendBinary(frame, true).join();
     }
 
-    void stdinEof() {
+    public void stdinEof() {
         ws.sendBinary(ByteBuffer.wrap(new byte[] {5}), true).join();
     }
 
-    int awaitClose() throws Exception {
+    public int awaitClose() throws Exception {
         return closed.get(90, TimeUnit.SECONDS);
     }
 
-    synchronized String out() {
+    public synchronized String out() {
         return stdout.toString();
     }
 
