@@ -186,8 +186,8 @@ public final class Controller implements AutoCloseable {
                         Clock.systemUTC(), dynoSettings, platform.shortId());
             }
             FormationService formation = new FormationService(db, releases, config.maxDynosPerType());
-            logging = Logging.start(config.home(), config.logPort(), platform.shortId(),
-                    name -> apps.find(name).isPresent());
+            logging = Logging.start(config.home(), config.logPort(), platform.shortId(), config.scheduler(),
+                    docker.host(), name -> apps.find(name).isPresent());
             LogSink logs = logging.sink();
             releases.logTo(logs);
             configVars.logTo(logs);

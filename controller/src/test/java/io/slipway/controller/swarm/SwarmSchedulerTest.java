@@ -23,6 +23,7 @@ import io.slipway.controller.testing.GitPush;
 import java.util.ArrayList;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import io.slipway.controller.Controller;
 import io.slipway.controller.ControllerConfig;
@@ -238,6 +239,81 @@ class SwarmSchedulerTest {
         assertThat(api.delete("/apps/spread").status()).isEqualTo(200);
         assertThat(swarm.manager().client().listServicesCmd().exec())
                 .as("the app's services go with it").noneMatch(sv -> sv.getSpec().getName().contains("-spread-"));
+    }
+
+    @Test
+    void dynoOutputFromEveryNodeReachesTheAppsOneStreamAndSurvivesAControllerRestart() {
+        app("chatty");
+        GitPush repo = GitPush.init().write("hello.txt", "hi\n").write("Procfile", "web: echo \"hello from $DYNO on "
+                + "$(hostname)\"; (i=0; while sleep 0.2; do i=$((i+1)); echo \"tick $i\"; done) & "
+                + "exec python3 -m http.server $PORT --bind 0.0.0.0\n").commit("first");
+        GitPush.Result push = repo.push(platform.apiUrl(), "chatty", platform.adminToken());
+        assertThat(push.exit()).as(push.output()).isZero();
+        try {
+            assertThat(api.patch("/apps/chatty/formation", "{\"updates\":[{\"type\":\"web\",\"quantity\":3}]}")
+                    .status()).isEqualTo(200);
+            await("3 web dynos up").atMost(Duration.ofSeconds(90)).until(() -> up(api, "chatty").size() == 3);
+            List<String> dynos = List.of("web.1", "web.2", "web.3");
+            Pattern hello = Pattern.compile(" app\\[(web\\.\\d)\\]: hello from (web\\.\\d) on ([0-9a-f]{12})$");
+            await("a hello line of each dyno in the app's log").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(appLog("chatty").stream().map(hello::matcher).filter(java.util.regex.Matcher::find)
+                            .map(m -> m.group(1)).collect(Collectors.toSet())).as("dynos heard from").containsAll(dynos));
+
+            // Each line's hostname is its task's container: which node it ran on, from the nodes' own engines.
+            Map<String, String> nodeOf = new TreeMap<>();
+            for (int n = 1; n <= 3; n++) {
+                for (Container c : swarm.engine(n).client().listContainersCmd()
+                        .withLabelFilter(Map.of(Labels.APP, "chatty", Labels.ROLE, Labels.ROLE_DYNO)).exec()) {
+                    nodeOf.put(c.getId().substring(0, 12), "node-" + n);
+                }
+            }
+            Set<String> nodes = new TreeSet<>();
+            for (String line : appLog("chatty")) {
+                var m = hello.matcher(line);
+                if (m.find()) {
+                    assertThat(m.group(1)).as("the stream names the dyno that printed it").isEqualTo(m.group(2));
+                    nodes.add(nodeOf.get(m.group(3)));
+                }
+            }
+            assertThat(nodes).as("lines from dynos on several nodes").doesNotContainNull().hasSizeGreaterThanOrEqualTo(2);
+
+            // Restarted, the controller takes up each task's output where its log stopped: no tick twice, none lost.
+            Map<String, Integer> before = new TreeMap<>();
+            dynos.forEach(d -> before.put(d, lastTick(appLog("chatty"), d)));
+            platform.restartController();
+            await("10 more ticks of each dyno after the restart").atMost(Duration.ofSeconds(60)).until(() -> {
+                List<String> log = appLog("chatty");
+                return dynos.stream().allMatch(d -> lastTick(log, d) > before.get(d) + 10);
+            });
+            List<String> log = appLog("chatty");
+            for (String d : dynos) {
+                List<Integer> ticks = log.stream().filter(l -> l.contains(" app[" + d + "]: tick "))
+                        .map(l -> Integer.parseInt(l.substring(l.lastIndexOf(' ') + 1))).toList();
+                assertThat(ticks).as(d + "'s ticks, from its first, in order, each once").isNotEmpty().startsWith(1);
+                for (int i = 0; i < ticks.size(); i++) {
+                    assertThat(ticks.get(i)).as(d + "'s tick after " + ticks.get(0) + " + " + i).isEqualTo(ticks.get(0) + i);
+                }
+                assertThat(log.stream().filter(l -> l.contains(" app[" + d + "]: hello from "))).as(d + "'s hello").hasSize(1);
+            }
+        } finally {
+            assertThat(api.delete("/apps/chatty").status()).isEqualTo(200);
+        }
+    }
+
+    private static List<String> appLog(String app) {
+        Api.Response r = api.get("/apps/" + app + "/log-stream?lines=100000&source=app");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.body().lines().toList();
+    }
+
+    private static int lastTick(List<String> log, String dyno) {
+        int last = -1;
+        for (String l : log) {
+            if (l.contains(" app[" + dyno + "]: tick ")) {
+                last = Integer.parseInt(l.substring(l.lastIndexOf(' ') + 1));
+            }
+        }
+        return last;
     }
 
     static void app(String name) {
