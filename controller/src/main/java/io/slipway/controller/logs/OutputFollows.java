@@ -5,9 +5,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.AsyncDockerCmd;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import io.slipway.controller.docker.DockerEngine;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
@@ -36,7 +34,11 @@ final class OutputFollows implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutputFollows.class);
     private static final Duration POLL = Duration.ofMillis(500);
 
-    private final DockerClient docker;
+    /**
+     * A client of its own: each follow holds an engine connection for as long as the dyno runs,
+     * and they must not use up the pool the dyno manager and builds draw from.
+     */
+    private final DockerEngine docker;
     private final LogService logs;
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("dyno-output").daemon().unstarted(r));
@@ -45,7 +47,7 @@ final class OutputFollows implements AutoCloseable {
     private volatile String lastFailure;
 
     private OutputFollows(URI dockerHost, LogService logs) {
-        this.docker = connect(dockerHost);
+        this.docker = DockerEngine.at(dockerHost.toString(), 1024);
         this.logs = logs;
     }
 
@@ -81,24 +83,8 @@ final class OutputFollows implements AutoCloseable {
         }
     }
 
-    /**
-     * A client of its own: each follow holds an engine connection for as long as the dyno runs,
-     * and they must not use up the pool the dyno manager and builds draw from.
-     */
-    private static DockerClient connect(URI dockerHost) {
-        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost(dockerHost.toString()).build();
-        ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
-                .maxConnections(1024)
-                .connectionTimeout(Duration.ofSeconds(5))
-                .build();
-        return DockerClientImpl.getInstance(config, http);
-    }
-
     DockerClient docker() {
-        return docker;
+        return docker.client();
     }
 
     /**
@@ -266,10 +252,6 @@ final class OutputFollows implements AutoCloseable {
         }
         sources.values().forEach(this::stop);
         sources.clear();
-        try {
-            docker.close();
-        } catch (IOException ignored) {
-            // closing the HTTP client cannot lose anything
-        }
+        docker.close();
     }
 }
