@@ -187,8 +187,8 @@ public final class Controller implements AutoCloseable {
             }
             FormationService formation = new FormationService(db, releases, config.maxDynosPerType(),
                     swarm ? new io.slipway.controller.swarm.NodeCapacity(docker) : io.slipway.controller.dyno.Capacity.UNLIMITED);
-            logging = Logging.start(config.home(), config.logPort(), platform.shortId(),
-                    name -> apps.find(name).isPresent());
+            logging = Logging.start(config.home(), config.logPort(), platform.shortId(), config.scheduler(),
+                    docker.host(), name -> apps.find(name).isPresent());
             LogSink logs = logging.sink();
             releases.logTo(logs);
             configVars.logTo(logs);

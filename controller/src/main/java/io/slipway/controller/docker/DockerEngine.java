@@ -32,14 +32,27 @@ public final class DockerEngine implements AutoCloseable {
 
     /** The engine at {@code dockerHost} ({@code unix:///path/docker.sock}, or what DOCKER_HOST takes). */
     public static DockerEngine at(String dockerHost) {
-        return connect(DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build());
+        return at(dockerHost, 64);
+    }
+
+    /**
+     * The engine at {@code dockerHost} through a client of its own with up to {@code maxConnections}
+     * connections: a follow of a log holds one for as long as it runs.
+     */
+    public static DockerEngine at(String dockerHost, int maxConnections) {
+        return connect(DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build(),
+                maxConnections);
     }
 
     private static DockerEngine connect(DefaultDockerClientConfig config) {
+        return connect(config, 64);
+    }
+
+    private static DockerEngine connect(DefaultDockerClientConfig config, int maxConnections) {
         ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
-                .maxConnections(64)
+                .maxConnections(maxConnections)
                 .connectionTimeout(Duration.ofSeconds(5))
                 .build();
         return new DockerEngine(DockerClientImpl.getInstance(config, http), config.getDockerHost());

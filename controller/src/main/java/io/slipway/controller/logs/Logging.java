@@ -2,21 +2,23 @@ package io.slipway.controller.logs;
 
 import io.slipway.keys.LogKey;
 import io.slipway.controller.app.AppService;
+import io.slipway.controller.swarm.Scheduler;
 import io.undertow.server.RoutingHandler;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.function.Predicate;
 
 /**
  * The log stream's parts, started and stopped together: the buffers ({@link LogService}), dyno
- * output from Docker ({@link DynoOutput}), router lines over UDP ({@link RouterLogListener}) and
- * the {@code log-stream} route.
+ * output from Docker ({@link DynoOutput}, or {@link TaskOutput} from a Swarm's nodes), router lines
+ * over UDP ({@link RouterLogListener}) and the {@code log-stream} route.
  */
 public final class Logging implements AutoCloseable {
     private final LogService service;
     private final RouterLogListener router;
-    private final DynoOutput dynos;
+    private final OutputFollows dynos;
 
-    private Logging(LogService service, RouterLogListener router, DynoOutput dynos) {
+    private Logging(LogService service, RouterLogListener router, OutputFollows dynos) {
         this.service = service;
         this.router = router;
         this.dynos = dynos;
@@ -26,9 +28,13 @@ public final class Logging implements AutoCloseable {
      * @param home      {@code SLIPWAY_HOME}: buffers go under {@code logs/apps}
      * @param udpPort   where routers send their lines ({@code SLIPWAY_LOG_PORT})
      * @param platform  the label value of this platform's containers
-     * @param appExists whether an app of that name exists
+     * @param scheduler  who runs the dynos: their output is read from the engine's containers or,
+     *                   in Swarm mode, from the tasks that the engine (a manager) serves the logs of
+     * @param dockerHost the controller's Docker engine
+     * @param appExists  whether an app of that name exists
      */
-    public static Logging start(Path home, int udpPort, String platform, Predicate<String> appExists) {
+    public static Logging start(Path home, int udpPort, String platform, Scheduler scheduler, URI dockerHost,
+                                Predicate<String> appExists) {
         LogService service = new LogService(LogService.Settings.under(home), appExists);
         RouterLogListener router;
         try {
@@ -37,7 +43,8 @@ public final class Logging implements AutoCloseable {
             service.close();
             throw e;
         }
-        return new Logging(service, router, DynoOutput.start(platform, service));
+        return new Logging(service, router, OutputFollows.start(dockerHost, service,
+                scheduler == Scheduler.SWARM ? new TaskOutput(platform) : new DynoOutput(platform)));
     }
 
     /** Where every part of the platform writes an app's lines. */

@@ -117,7 +117,8 @@ public final class SwarmServices {
         return out;
     }
 
-    static SwarmPlanner.Phase phase(TaskState state) {
+    /** Where a task in Swarm's state {@code state} stands. */
+    public static SwarmPlanner.Phase phase(TaskState state) {
         return switch (state) {
             case RUNNING -> SwarmPlanner.Phase.RUNNING;
             case COMPLETE, SHUTDOWN, FAILED, REMOVE, ORPHANED -> SwarmPlanner.Phase.EXITED;

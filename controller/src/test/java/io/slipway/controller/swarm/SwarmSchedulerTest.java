@@ -23,6 +23,7 @@ import io.slipway.controller.testing.GitPush;
 import java.util.ArrayList;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import io.slipway.controller.Controller;
 import io.slipway.controller.ControllerConfig;
@@ -318,6 +319,106 @@ class SwarmSchedulerTest {
         assertThat(Api.json(api.get("/apps/survivor/dynos"))).as("no row left for the dead node's task")
                 .noneMatch(d -> d.get("node").asText().equals("node-3"));
         assertThat(api.delete("/apps/survivor").status()).isEqualTo(200);
+    }
+
+    @Test
+    void dynoOutputFromEveryNodeReachesTheAppsOneStreamAndSurvivesAControllerRestart() throws InterruptedException {
+        app("chatty");
+        // Each web dyno says hello, ticks five times a second, and says bye when it is stopped.
+        GitPush repo = GitPush.init().write("hello.txt", "hi\n").write("Procfile", "web: trap 'echo \"bye from $DYNO\"' TERM; "
+                + "echo \"hello from $DYNO on $(hostname)\"; (i=0; while sleep 0.2; do i=$((i+1)); echo \"tick $i\"; done) & "
+                + "python3 -m http.server $PORT --bind 0.0.0.0 & wait\n").commit("first");
+        GitPush.Result push = repo.push(platform.apiUrl(), "chatty", platform.adminToken());
+        assertThat(push.exit()).as(push.output()).isZero();
+        try {
+            assertThat(api.patch("/apps/chatty/formation", "{\"updates\":[{\"type\":\"web\",\"quantity\":3}]}")
+                    .status()).isEqualTo(200);
+            await("3 web dynos up").atMost(Duration.ofSeconds(90)).until(() -> up(api, "chatty").size() == 3);
+            long upAt = System.nanoTime();
+            List<String> dynos = List.of("web.1", "web.2", "web.3");
+            Pattern hello = Pattern.compile(" app\\[(web\\.\\d)\\]: hello from (web\\.\\d) on ([0-9a-f]{12})$");
+            await("a hello line of each dyno in the app's log").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(appLog("chatty").stream().map(hello::matcher).filter(java.util.regex.Matcher::find)
+                            .map(m -> m.group(1)).collect(Collectors.toSet())).as("dynos heard from").containsAll(dynos));
+            System.out.printf("figure: swarm, every dyno's first line in the app's log %d ms after all 3 were up%n",
+                    (System.nanoTime() - upAt) / 1_000_000);
+
+            // Each line's hostname is its task's container: which node it ran on, from the nodes' own engines.
+            Map<String, String> nodeOf = new TreeMap<>();
+            for (int n = 1; n <= 3; n++) {
+                for (Container c : swarm.engine(n).client().listContainersCmd()
+                        .withLabelFilter(Map.of(Labels.APP, "chatty", Labels.ROLE, Labels.ROLE_DYNO)).exec()) {
+                    nodeOf.put(c.getId().substring(0, 12), "node-" + n);
+                }
+            }
+            Set<String> nodes = new TreeSet<>();
+            for (String line : appLog("chatty")) {
+                var m = hello.matcher(line);
+                if (m.find()) {
+                    assertThat(m.group(1)).as("the stream names the dyno that printed it").isEqualTo(m.group(2));
+                    nodes.add(nodeOf.get(m.group(3)));
+                }
+            }
+            assertThat(nodes).as("lines from dynos on several nodes").doesNotContainNull().hasSizeGreaterThanOrEqualTo(2);
+
+            // Restarted, the controller takes up each task's output where its log stopped: no tick twice, none lost.
+            Map<String, Integer> before = new TreeMap<>();
+            dynos.forEach(d -> before.put(d, lastTick(appLog("chatty"), d)));
+            long restartedAt = System.nanoTime();
+            platform.restartController();
+            await("10 more ticks of each dyno after the restart").atMost(Duration.ofSeconds(60)).until(() -> {
+                List<String> log = appLog("chatty");
+                return dynos.stream().allMatch(d -> lastTick(log, d) > before.get(d) + 10);
+            });
+            System.out.printf("figure: swarm, 10 more ticks of each dyno in the log %d ms after the controller restarted%n",
+                    (System.nanoTime() - restartedAt) / 1_000_000);
+            List<String> log = appLog("chatty");
+            dynos.forEach(d -> assertEachLineOnce(log, d));
+
+            // Scaled down, the dyno that stops has its last line, said as it stopped, in the stream once.
+            assertThat(api.patch("/apps/chatty/formation", "{\"updates\":[{\"type\":\"web\",\"quantity\":2}]}")
+                    .status()).isEqualTo(200);
+            await("2 web dynos up").atMost(Duration.ofSeconds(60)).until(() -> up(api, "chatty").size() == 2);
+            Set<String> gone = new TreeSet<>(dynos);
+            up(api, "chatty").forEach(d -> gone.remove(d.get("name").asText()));
+            assertThat(gone).hasSize(1);
+            String stopped = gone.iterator().next();
+            await(stopped + "'s bye").atMost(Duration.ofSeconds(30)).until(() ->
+                    appLog("chatty").stream().anyMatch(l -> l.endsWith(" app[" + stopped + "]: bye from " + stopped)));
+            Thread.sleep(2000); // a line read twice would arrive meanwhile
+            List<String> after = appLog("chatty");
+            dynos.forEach(d -> assertEachLineOnce(after, d));
+            assertThat(after).filteredOn(l -> l.endsWith(" app[" + stopped + "]: bye from " + stopped)).hasSize(1);
+        } finally {
+            assertThat(api.delete("/apps/chatty").status()).isEqualTo(200);
+        }
+    }
+
+    private static List<String> appLog(String app) {
+        Api.Response r = api.get("/apps/" + app + "/log-stream?lines=100000&source=app");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.body().lines().toList();
+    }
+
+    /** The dyno's hello once, and its ticks from the first, in order, each once. */
+    private static void assertEachLineOnce(List<String> log, String dyno) {
+        List<Integer> ticks = log.stream().filter(l -> l.contains(" app[" + dyno + "]: tick "))
+                .map(l -> Integer.parseInt(l.substring(l.lastIndexOf(' ') + 1))).toList();
+        assertThat(ticks).as(dyno + "'s ticks").isNotEmpty().startsWith(1);
+        for (int i = 0; i < ticks.size(); i++) {
+            assertThat(ticks.get(i)).as(dyno + "'s tick after " + (i == 0 ? "none" : ticks.get(i - 1))).isEqualTo(i + 1);
+        }
+        assertThat(log).filteredOn(l -> l.contains(" app[" + dyno + "]: hello from ")).as(dyno + "'s hello").hasSize(1);
+    }
+
+    private static int lastTick(List<String> log, String dyno) {
+        int last = -1;
+        for (String l : log) {
+            if (l.contains(" app[" + dyno + "]: tick ")) {
+                last = Integer.parseInt(l.substring(l.lastIndexOf(' ') + 1));
+            }
+        }
+        return last;
     }
 
     static void app(String name) {
