@@ -142,7 +142,7 @@ public final class Router implements AutoCloseable {
                 .setSocketOption(Options.BACKLOG, 1024)
                 .setHandler(chain)
                 .build();
-        Undertow tlsServer = tls == null ? null : TlsListener.build(worker, config.bind(), tls.port(), certificates, chain);
+        Undertow tlsServer = tls == null ? null : TlsListener.build(worker, config.bind(), tls.port(), certificates, tls.engine(), chain);
         tlsRef[0] = tlsServer;
         if (!awaitRoutes(routes, routesWait)) {
             log.warn("routes: none read after {} s; listening anyway, answering 503 routes_unavailable until the database answers",

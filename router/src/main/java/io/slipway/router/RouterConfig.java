@@ -74,7 +74,7 @@ public record RouterConfig(String bind, int port, String domain, RouteDatabase d
 
     /** The same settings on ports the system picks (the training run beside a running router). */
     RouterConfig onFreePorts() {
-        TlsSettings freeTls = tls == null ? null : new TlsSettings(0, tls.certFile(), tls.keyFile(), tls.home());
+        TlsSettings freeTls = tls == null ? null : new TlsSettings(0, tls.certFile(), tls.keyFile(), tls.home(), tls.engine());
         return new RouterConfig(bind, 0, domain, database, timeout, ioThreads, logPort, logKeyFile, freeTls);
     }
 

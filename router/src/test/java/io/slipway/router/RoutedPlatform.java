@@ -73,8 +73,13 @@ final class RoutedPlatform implements AutoCloseable {
 
     /** A router serving HTTPS too, with the controller's home (its cert-key, a self-signed platform certificate in tls/). */
     Router startTlsRouter() {
+        return startTlsRouter(TlsSettings.Engine.AUTO);
+    }
+
+    /** The same, its handshakes done by the TLS engine named (SLIPWAY_ROUTER_TLS_ENGINE). */
+    Router startTlsRouter(TlsSettings.Engine engine) {
         Router r = Router.start(new RouterConfig("127.0.0.1", 0, "localhost", RouteDatabase.ofUrl(databaseUrl()), RouterConfig.DEFAULT_TIMEOUT)
-                .withTls(new TlsSettings(0, null, null, platform.home())), log);
+                .withTls(new TlsSettings(0, null, null, platform.home(), engine)), log);
         extras.add(r);
         return r;
     }
