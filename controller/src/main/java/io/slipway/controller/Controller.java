@@ -55,12 +55,14 @@ import io.slipway.controller.db.PlatformIdentity;
 import io.slipway.controller.db.PostgresSupervisor;
 import io.slipway.controller.http.ApiServer;
 import io.slipway.controller.http.Routes;
+import io.slipway.controller.leader.Leadership;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,13 +87,15 @@ public final class Controller implements AutoCloseable {
     private final PlatformIdentity platform;
     private final ScheduleService schedules;
     private final Logging logging;
+    private final Leadership leadership;
     /** Null when SLIPWAY_RENDEZVOUS_PORT is off. */
     private io.slipway.controller.heroku.Rendezvous rendezvous;
 
     private Controller(Database db, PostgresSupervisor supervisor, ApiServer api, DockerEngine docker, Builder builder,
                        StackImages stacks,
                        Dynos dynos, ReleasePhase phase, PlatformIdentity platform, Logging logging,
-                       ScheduleService schedules) {
+                       ScheduleService schedules, Leadership leadership) {
+        this.leadership = leadership;
         this.phase = phase;
         this.logging = logging;
         this.dynos = dynos;
@@ -239,8 +243,14 @@ public final class Controller implements AutoCloseable {
             var acme = io.slipway.controller.certs.acme.Acme.wire(db, certKey, apps, certs,
                     schedules, logs, io.slipway.controller.certs.acme.AcmeSettings.fromEnv(config.hostEnv()), Clock.systemUTC());
 
+            // Several controllers may share the database: only the one that leads runs what changes the engine.
+            Leadership leadership = Leadership.of(url, platform.id(), Leadership.controllerId(config.apiPort()), List.of(
+                    Leadership.Duty.of("dyno manager", dynos::start, dynos::stop),
+                    Leadership.Duty.of("release phase", phase::start, phase::stop),
+                    Leadership.Duty.of("add-ons", () -> startAddons(addons), () -> {})), TICK);
+
             var routes = Routes.table();
-            new HealthRoutes(db).register(routes);
+            new HealthRoutes(db, leadership).register(routes);
             new AccountRoutes().register(routes);
             java.util.function.BiFunction<App, io.slipway.controller.auth.Principal, Object> appView =
                     (app, who) -> HerokuShapes.app(view(config, app), who, repos.sizeOnDisk(app.name()), acme.status(app).enabled());
@@ -277,11 +287,10 @@ public final class Controller implements AutoCloseable {
             log.info("controller {} listening on http://{}:{}{} (state: {}) in {} ms", BuildInfo.version(),
                     config.bind(), api.port(), api.httpsPort() < 0 ? "" : " and https://" + config.domain() + ":" + api.httpsPort(),
                     url.describe(), (System.nanoTime() - started) / 1_000_000);
-            dynos.start();
-            phase.start();
-            schedules.start();
-            startAddons(addons);
-            Controller c = new Controller(db, supervisor, api, docker, builder, stacks, dynos, phase, platform, logging, schedules);
+            schedules.start(); // on every controller: Quartz's clustered store fires each schedule on one of them
+            leadership.start();
+            Controller c = new Controller(db, supervisor, api, docker, builder, stacks, dynos, phase, platform, logging, schedules,
+                    leadership);
             c.rendezvous = rendezvous;
             return c;
         } catch (RuntimeException e) {
@@ -363,6 +372,7 @@ public final class Controller implements AutoCloseable {
         if (rendezvous != null) {
             rendezvous.close();
         }
+        leadership.close(); // stops the loops it started and frees the lead for the next controller
         schedules.close();
         logging.close();
         phase.close();
