@@ -239,6 +239,7 @@ public final class Controller implements AutoCloseable {
 
             var certKey = CertKey.underHome(config.home());
             var certs = new io.slipway.controller.certs.CertService(db, certKey, config.domain(), Clock.systemUTC());
+            certs.keyOpensStored(config.home().resolve(CertKey.FILE)); // another controller's key: says what to copy
             // Automatic certificates: the renewal timer joins the scheduler before it starts, below.
             var acme = io.slipway.controller.certs.acme.Acme.wire(db, certKey, apps, certs,
                     schedules, logs, io.slipway.controller.certs.acme.AcmeSettings.fromEnv(config.hostEnv()), Clock.systemUTC());
