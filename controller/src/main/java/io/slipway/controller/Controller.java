@@ -110,17 +110,19 @@ public final class Controller implements AutoCloseable {
     }
 
     /**
-     * Off the request path: clears build containers a killed controller left behind and builds the
-     * stack images now, so the first push does not wait for them. A missing Docker engine is
-     * logged, not fatal: apps and config work without it.
+     * Off the request path: clears build containers a killed controller left behind (unless other
+     * controllers run, whose builds they may be) and builds the stack images now, so the first push
+     * does not wait for them. A missing Docker engine is logged, not fatal: apps and config work without it.
      */
     public void prepareBuildsInBackground() {
         Thread.ofVirtual().name("prepare-builds").start(() -> {
             try {
                 log.info("Docker engine {} reachable", docker.version());
-                int removed = builder.removeOrphans();
-                if (removed > 0) {
-                    log.warn("removed {} build container(s) left by an interrupted controller", removed);
+                if (Leadership.otherControllers(db, leadership.status().self()).isEmpty()) {
+                    int removed = builder.removeOrphans();
+                    if (removed > 0) {
+                        log.warn("removed {} build container(s) left by an interrupted controller", removed);
+                    }
                 }
                 var images = stacks.ensure(line -> log.info("stack: {}", line.strip()));
                 log.info("stack images ready: {} and {}", images.build(), images.run());
@@ -158,7 +160,13 @@ public final class Controller implements AutoCloseable {
             ReleaseService releases = new ReleaseService(db);
             ConfigService configVars = new ConfigService(db, releases);
             BuildService builds = new BuildService(db);
-            builds.failInterrupted();
+            String self = Leadership.controllerId(config.apiPort());
+            List<String> others = Leadership.otherControllers(db, self);
+            if (others.isEmpty()) {
+                builds.failInterrupted();
+            } else {
+                log.info("builds under way are left alone: other controllers run ({})", String.join(", ", others));
+            }
             StackImages stacks = new StackImages(docker, config.buildpacksDir().resolve("stack"));
             PlatformIdentity platform = PlatformIdentity.load(db);
             boolean swarm = config.scheduler() == io.slipway.controller.swarm.Scheduler.SWARM;
@@ -245,7 +253,7 @@ public final class Controller implements AutoCloseable {
                     schedules, logs, io.slipway.controller.certs.acme.AcmeSettings.fromEnv(config.hostEnv()), Clock.systemUTC());
 
             // Several controllers may share the database: only the one that leads runs what changes the engine.
-            Leadership leadership = Leadership.of(url, platform.id(), Leadership.controllerId(config.apiPort()), List.of(
+            Leadership leadership = Leadership.of(url, platform.id(), self, List.of(
                     Leadership.Duty.of("dyno manager", dynos::start, dynos::stop),
                     Leadership.Duty.of("release phase", phase::start, phase::stop),
                     Leadership.Duty.of("add-ons", () -> startAddons(addons), () -> {})), TICK);

@@ -1,5 +1,6 @@
 package io.slipway.controller.leader;
 
+import io.slipway.controller.db.Database;
 import io.slipway.controller.db.DatabaseUrl;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -85,6 +86,29 @@ public final class Leadership implements AutoCloseable {
     public synchronized void start() {
         step();
         thread.start();
+    }
+
+    /**
+     * The other controllers connected to the database now, by id (their leadership sessions, leading
+     * or following): start-up clean-up of work left by a stopped controller must not take a running
+     * one's builds for left-overs.
+     */
+    public static List<String> otherControllers(Database db, String self) {
+        return db.inTransaction(c -> {
+            try (var st = c.prepareStatement("""
+                    select substr(application_name, ?) from pg_stat_activity
+                    where datname = current_database() and application_name like ? and application_name <> ?""")) {
+                st.setInt(1, APPLICATION.length() + 1);
+                st.setString(2, APPLICATION + "%");
+                st.setString(3, APPLICATION + self);
+                var rs = st.executeQuery();
+                List<String> ids = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+                return ids;
+            }
+        });
     }
 
     public Status status() {
