@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,8 @@ public final class Leadership implements AutoCloseable {
     private final List<Duty> duties;
     private final Duration retry;
     private final Thread thread;
+    /** The session opened while the rest of the controller starts, so that taking the lead adds nothing to start-up. */
+    private CompletableFuture<Connection> opening = new CompletableFuture<>();
     /** Touched by the caller of {@link #start} until the thread starts, then only by the thread (and {@link #close} after it ended). */
     private Connection session;
     private volatile boolean leads;
@@ -61,6 +65,14 @@ public final class Leadership implements AutoCloseable {
         this.duties = List.copyOf(duties);
         this.retry = retry;
         this.thread = Thread.ofPlatform().name("leadership").daemon().unstarted(this::run);
+        CompletableFuture<Connection> early = opening;
+        Thread.ofVirtual().name("leadership-connect").start(() -> {
+            try {
+                early.complete(connect());
+            } catch (SQLException | RuntimeException e) {
+                early.completeExceptionally(e);
+            }
+        });
     }
 
     /** Not started yet: {@link #status} says it follows no one until {@link #start}. */
@@ -137,7 +149,7 @@ public final class Leadership implements AutoCloseable {
                 return;
             }
             if (session == null) {
-                session = connect();
+                session = opening == null ? connect() : opened();
             }
             if (tryLock()) {
                 lead();
@@ -153,6 +165,20 @@ public final class Leadership implements AutoCloseable {
                 leader = null;
             }
             closeSession(); // a new session next time; the lock, if PostgreSQL still holds it, goes with the old one
+        }
+    }
+
+    /** The session opened early, once: any later one is opened when needed. */
+    private Connection opened() throws SQLException {
+        CompletableFuture<Connection> early = opening;
+        opening = null;
+        try {
+            return early.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while connecting", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof SQLException sql ? sql : new SQLException(e.getCause().getMessage(), e.getCause());
         }
     }
 
@@ -265,6 +291,15 @@ public final class Leadership implements AutoCloseable {
         if (leads) {
             stepDown();
             log.info("leader: this controller ({}) stopped leading: it is shutting down", self);
+        }
+        if (opening != null) { // never started: the early session is not needed
+            opening.thenAccept(c -> {
+                try {
+                    c.close();
+                } catch (SQLException e) {
+                    // gone already
+                }
+            });
         }
         closeSession();
     }
