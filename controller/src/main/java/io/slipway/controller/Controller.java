@@ -55,12 +55,14 @@ import io.slipway.controller.db.PlatformIdentity;
 import io.slipway.controller.db.PostgresSupervisor;
 import io.slipway.controller.http.ApiServer;
 import io.slipway.controller.http.Routes;
+import io.slipway.controller.leader.Leadership;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,13 +87,15 @@ public final class Controller implements AutoCloseable {
     private final PlatformIdentity platform;
     private final ScheduleService schedules;
     private final Logging logging;
+    private final Leadership leadership;
     /** Null when SLIPWAY_RENDEZVOUS_PORT is off. */
     private io.slipway.controller.heroku.Rendezvous rendezvous;
 
     private Controller(Database db, PostgresSupervisor supervisor, ApiServer api, DockerEngine docker, Builder builder,
                        StackImages stacks,
                        Dynos dynos, ReleasePhase phase, PlatformIdentity platform, Logging logging,
-                       ScheduleService schedules) {
+                       ScheduleService schedules, Leadership leadership) {
+        this.leadership = leadership;
         this.phase = phase;
         this.logging = logging;
         this.dynos = dynos;
@@ -106,17 +110,19 @@ public final class Controller implements AutoCloseable {
     }
 
     /**
-     * Off the request path: clears build containers a killed controller left behind and builds the
-     * stack images now, so the first push does not wait for them. A missing Docker engine is
-     * logged, not fatal: apps and config work without it.
+     * Off the request path: clears build containers a killed controller left behind (unless other
+     * controllers run, whose builds they may be) and builds the stack images now, so the first push
+     * does not wait for them. A missing Docker engine is logged, not fatal: apps and config work without it.
      */
     public void prepareBuildsInBackground() {
         Thread.ofVirtual().name("prepare-builds").start(() -> {
             try {
                 log.info("Docker engine {} reachable", docker.version());
-                int removed = builder.removeOrphans();
-                if (removed > 0) {
-                    log.warn("removed {} build container(s) left by an interrupted controller", removed);
+                if (Leadership.otherControllers(db, leadership.status().self()).isEmpty()) {
+                    int removed = builder.removeOrphans();
+                    if (removed > 0) {
+                        log.warn("removed {} build container(s) left by an interrupted controller", removed);
+                    }
                 }
                 var images = stacks.ensure(line -> log.info("stack: {}", line.strip()));
                 log.info("stack images ready: {} and {}", images.build(), images.run());
@@ -154,7 +160,13 @@ public final class Controller implements AutoCloseable {
             ReleaseService releases = new ReleaseService(db);
             ConfigService configVars = new ConfigService(db, releases);
             BuildService builds = new BuildService(db);
-            builds.failInterrupted();
+            String self = Leadership.controllerId(config.apiPort());
+            List<String> others = Leadership.otherControllers(db, self);
+            if (others.isEmpty()) {
+                builds.failInterrupted();
+            } else {
+                log.info("builds under way are left alone: other controllers run ({})", String.join(", ", others));
+            }
             StackImages stacks = new StackImages(docker, config.buildpacksDir().resolve("stack"));
             PlatformIdentity platform = PlatformIdentity.load(db);
             boolean swarm = config.scheduler() == io.slipway.controller.swarm.Scheduler.SWARM;
@@ -236,12 +248,19 @@ public final class Controller implements AutoCloseable {
 
             var certKey = CertKey.underHome(config.home());
             var certs = new io.slipway.controller.certs.CertService(db, certKey, config.domain(), Clock.systemUTC());
+            certs.keyOpensStored(config.home().resolve(CertKey.FILE)); // another controller's key: says what to copy
             // Automatic certificates: the renewal timer joins the scheduler before it starts, below.
             var acme = io.slipway.controller.certs.acme.Acme.wire(db, certKey, apps, certs,
                     schedules, logs, io.slipway.controller.certs.acme.AcmeSettings.fromEnv(config.hostEnv()), Clock.systemUTC());
 
+            // Several controllers may share the database: only the one that leads runs what changes the engine.
+            Leadership leadership = Leadership.of(url, platform.id(), self, List.of(
+                    Leadership.Duty.of("dyno manager", dynos::start, dynos::stop),
+                    Leadership.Duty.of("release phase", phase::start, phase::stop),
+                    Leadership.Duty.of("add-ons", () -> startAddons(addons), () -> {})), TICK);
+
             var routes = Routes.table();
-            new HealthRoutes(db).register(routes);
+            new HealthRoutes(db, leadership).register(routes);
             new AccountRoutes().register(routes);
             java.util.function.BiFunction<App, io.slipway.controller.auth.Principal, Object> appView =
                     (app, who) -> HerokuShapes.app(view(config, app), who, repos.sizeOnDisk(app.name()), acme.status(app).enabled());
@@ -283,11 +302,10 @@ public final class Controller implements AutoCloseable {
             log.info("controller {} listening on http://{}:{}{} (state: {}) in {} ms", BuildInfo.version(),
                     config.bind(), api.port(), api.httpsPort() < 0 ? "" : " and https://" + config.domain() + ":" + api.httpsPort(),
                     url.describe(), (System.nanoTime() - started) / 1_000_000);
-            dynos.start();
-            phase.start();
-            schedules.start();
-            startAddons(addons);
-            Controller c = new Controller(db, supervisor, api, docker, builder, stacks, dynos, phase, platform, logging, schedules);
+            schedules.start(); // on every controller: Quartz's clustered store fires each schedule on one of them
+            leadership.start();
+            Controller c = new Controller(db, supervisor, api, docker, builder, stacks, dynos, phase, platform, logging, schedules,
+                    leadership);
             c.rendezvous = rendezvous;
             return c;
         } catch (RuntimeException e) {
@@ -369,6 +387,7 @@ public final class Controller implements AutoCloseable {
         if (rendezvous != null) {
             rendezvous.close();
         }
+        leadership.close(); // stops the loops it started and frees the lead for the next controller
         schedules.close();
         logging.close();
         phase.close();

@@ -40,6 +40,34 @@ public final class CertService {
         this.clock = clock;
     }
 
+    /**
+     * Whether this controller's key opens the keys already stored: a second controller on the
+     * database started without a copy of the first one's {@code cert-key} makes a key of its own,
+     * and what it sealed no router could open. False (and said in the log, with what to do) when it
+     * does not; true when it does or nothing is stored yet.
+     */
+    public boolean keyOpensStored(java.nio.file.Path keyFile) {
+        byte[] sealed = db.inTransaction(c -> {
+            try (var st = c.prepareStatement("select key_sealed from certificates order by created_at limit 1");
+                 var rs = st.executeQuery()) {
+                return rs.next() ? rs.getBytes(1) : null;
+            }
+        });
+        if (sealed == null) {
+            return true;
+        }
+        try {
+            key.open(sealed);
+            return true;
+        } catch (java.security.GeneralSecurityException e) {
+            log.error("the certificate key {} does not open the apps' private keys stored in the platform database: "
+                    + "they were sealed with another key. A second controller needs a copy of the first controller's "
+                    + "cert-key (mode 0600) in its SLIPWAY_HOME; stop this controller, copy it there and start again, "
+                    + "else HTTPS certificates added through this controller cannot be served", keyFile);
+            return false;
+        }
+    }
+
     public List<CertificateView> list(App app) {
         return db.inTransaction(c -> {
             boolean force = forceHttps(c, app);

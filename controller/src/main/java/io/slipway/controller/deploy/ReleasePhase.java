@@ -78,6 +78,11 @@ public final class ReleasePhase implements AutoCloseable {
         loop.start();
     }
 
+    /** No more passes until the next {@link #start} (this controller lost the lead); a command under way goes on. */
+    public void stop() {
+        loop.stop();
+    }
+
     /** Advance now rather than at the next tick (a release was just made, a command just ended). */
     public void wake() {
         loop.wake();

@@ -80,6 +80,11 @@ public final class DynoManager implements Dynos {
         loop.start();
     }
 
+    @Override
+    public void stop() {
+        loop.stop();
+    }
+
     /** Reconcile now rather than at the next tick (after a scale, a release, a crash event); a no-op before {@link #start}. */
     @Override
     public void wake() {

@@ -20,6 +20,9 @@ public interface Dynos extends AutoCloseable {
 
     void start();
 
+    /** Stops reconciling (this controller lost the lead) until the next {@link #start}; dynos keep running. */
+    void stop();
+
     /** Reconcile now rather than at the next tick. */
     void wake();
 

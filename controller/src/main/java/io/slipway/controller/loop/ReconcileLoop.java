@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * pass is already due is folded into it). A pass that throws, whatever it throws, is logged and the
  * loop goes on (an outage of the database fails pass after pass, and the first pass after it does
  * the work); a wake after {@link #close} is a no-op, so background work that ends during shutdown
- * needs no care.
+ * needs no care. {@link #stop} pauses it and a later {@link #start} resumes it on a fresh thread:
+ * a controller that loses the lead stops its loops and starts them again when it leads again.
  */
 public final class ReconcileLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReconcileLoop.class);
@@ -23,9 +24,10 @@ public final class ReconcileLoop implements AutoCloseable {
     private final String name;
     private final Runnable pass;
     private final Duration tick;
-    private final ScheduledExecutorService thread;
+    /** The thread of the current run, between {@link #start} and {@link #stop}; null when stopped. */
+    private volatile ScheduledExecutorService thread;
     private final AtomicBoolean wakePending = new AtomicBoolean();
-    private final AtomicBoolean started = new AtomicBoolean();
+    private volatile boolean closed;
     // The failures in a row, touched only by the loop's thread.
     private int failedPasses;
     private long failingSince;
@@ -36,17 +38,33 @@ public final class ReconcileLoop implements AutoCloseable {
         this.name = name;
         this.pass = pass;
         this.tick = tick;
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name(name).daemon().unstarted(r));
     }
 
-    public void start() {
-        started.set(true);
-        thread.scheduleWithFixedDelay(this::runPass, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
+    /** Passes from now on, the first at once; a no-op while running or after {@link #close}. */
+    public synchronized void start() {
+        if (closed || thread != null) {
+            return;
+        }
+        ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().name(name).daemon().unstarted(r));
+        wakePending.set(false);
+        t.scheduleWithFixedDelay(this::runPass, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
+        thread = t;
     }
 
-    /** A pass now rather than at the next tick; a no-op before {@link #start} (tests drive passes by hand). */
+    /** No more passes until the next {@link #start}; a pass under way is interrupted. */
+    public synchronized void stop() {
+        ScheduledExecutorService t = thread;
+        thread = null;
+        if (t != null) {
+            t.shutdownNow();
+        }
+    }
+
+    /** A pass now rather than at the next tick; a no-op while stopped (tests drive passes by hand). */
     public void wake() {
-        if (started.get() && !thread.isShutdown() && wakePending.compareAndSet(false, true)) {
+        ScheduledExecutorService thread = this.thread;
+        if (thread != null && !thread.isShutdown() && wakePending.compareAndSet(false, true)) {
             try {
                 thread.execute(() -> {
                     wakePending.set(false);
@@ -60,7 +78,8 @@ public final class ReconcileLoop implements AutoCloseable {
 
     /** A pass after {@code delay}, sooner than the tick (something is about to change). */
     public void wakeIn(Duration delay) {
-        if (started.get() && !thread.isShutdown()) {
+        ScheduledExecutorService thread = this.thread;
+        if (thread != null && !thread.isShutdown()) {
             try {
                 thread.schedule(this::wake, delay.toMillis(), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException closing) {
@@ -99,7 +118,8 @@ public final class ReconcileLoop implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        thread.shutdownNow();
+    public synchronized void close() {
+        closed = true;
+        stop();
     }
 }

@@ -78,6 +78,11 @@ public final class SwarmDynoManager implements Dynos {
     }
 
     @Override
+    public void stop() {
+        loop.stop();
+    }
+
+    @Override
     public void wake() {
         loop.wake();
     }

@@ -80,6 +80,24 @@ class CertificatesApiTest {
     }
 
     @Test
+    void aSecondControllerWithAKeyOfItsOwnIsToldItDoesNotOpenTheStoredKeysAndOneWithACopyIs() throws Exception {
+        TestCertificates.Issued c = ca.issue("www.shop.test");
+        assertThat(add(c.chainPem(), c.keyPem()).status()).isEqualTo(201);
+        var otherHome = Files.createTempDirectory("slipway-second-home-");
+        try (var db = io.slipway.controller.db.Database.open(platform.database(), Duration.ofSeconds(5), Duration.ofSeconds(5))) {
+            var ownKey = new CertService(db, CertKey.underHome(otherHome), "localhost", java.time.Clock.systemUTC());
+            assertThat(ownKey.keyOpensStored(otherHome.resolve(CertKey.FILE))).isFalse();
+            Files.delete(otherHome.resolve(CertKey.FILE));
+            Files.copy(platform.home().resolve(CertKey.FILE), otherHome.resolve(CertKey.FILE));
+            var copied = new CertService(db, CertKey.underHome(otherHome), "localhost", java.time.Clock.systemUTC());
+            assertThat(copied.keyOpensStored(otherHome.resolve(CertKey.FILE))).isTrue();
+        } finally {
+            Files.deleteIfExists(otherHome.resolve(CertKey.FILE));
+            Files.deleteIfExists(otherHome);
+        }
+    }
+
+    @Test
     void removingTheCertificateListsNoneAndASecondRemoveIs404() {
         TestCertificates.Issued c = ca.issue("www.shop.test");
         assertThat(add(c.chainPem(), c.keyPem()).status()).isEqualTo(201);

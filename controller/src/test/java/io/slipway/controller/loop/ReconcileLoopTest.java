@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** A reconcile loop outlives whatever a pass throws: the next tick runs the next pass. */
+/** A reconcile loop outlives whatever a pass throws: the next tick runs the next pass; stopped, it runs none until started again. */
 class ReconcileLoopTest {
 
     @Test
@@ -38,6 +38,23 @@ class ReconcileLoopTest {
                 await().atMost(Duration.ofSeconds(5)).until(() -> passes.get() >= expected);
             }
             assertThat(passes.get()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aStoppedLoopRunsNoPassUntilItIsStartedAgain() throws InterruptedException {
+        AtomicInteger passes = new AtomicInteger();
+        try (ReconcileLoop loop = new ReconcileLoop("test-loop", Duration.ofMillis(20), passes::incrementAndGet)) {
+            loop.start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> passes.get() >= 2);
+            loop.stop();
+            Thread.sleep(50); // a pass under way when it stopped may still end
+            int stoppedAt = passes.get();
+            loop.wake();
+            Thread.sleep(200);
+            assertThat(passes.get()).as("no pass while stopped, woken or not").isEqualTo(stoppedAt);
+            loop.start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> passes.get() >= stoppedAt + 2);
         }
     }
 }
