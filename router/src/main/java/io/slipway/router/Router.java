@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,7 +125,9 @@ public final class Router implements AutoCloseable {
                 .setRewriteHostHeader(false)
                 .build();
         Undertow[] tlsRef = new Undertow[1];
-        HttpsRedirect https = tls == null ? null : new HttpsRedirect(certificates, () -> listenerPort(tlsRef[0]));
+        // The configured port until the TLS listener is up (it starts just after the plain one).
+        HttpsRedirect https = tls == null ? null : new HttpsRedirect(certificates,
+                () -> tlsRef[0] == null ? tls.port() : listenerPort(tlsRef[0]));
         AppRouter apps = new AppRouter(config.domain(), routes, config.timeout(), new DynoForwarder(pools), proxy, requestLog, metrics, https);
         HttpHandler chain = new RequestGuard(MAX_HEADER_BYTES, new AcmeChallengeHandler(challenges,
                 new RouterHandler(config.domain(), new PlatformHandler(config.domain(), metrics), apps)));
@@ -142,8 +145,11 @@ public final class Router implements AutoCloseable {
                 .setSocketOption(Options.BACKLOG, 1024)
                 .setHandler(chain)
                 .build();
-        Undertow tlsServer = tls == null ? null : TlsListener.build(worker, config.bind(), tls.port(), certificates, tls.engine(), chain);
-        tlsRef[0] = tlsServer;
+        // Loading BoringSSL's native library takes a few hundred milliseconds: done beside the routes'
+        // first read, and kept off the plain listener's path, which a restarted router must open fast.
+        CompletableFuture<Undertow> tlsBuild = tls == null ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> TlsListener.build(worker, config.bind(), tls.port(), certificates,
+                        tls.engine(), chain));
         if (!awaitRoutes(routes, routesWait)) {
             log.warn("routes: none read after {} s; listening anyway, answering 503 routes_unavailable until the database answers",
                     routesWait.toSeconds());
@@ -152,8 +158,16 @@ public final class Router implements AutoCloseable {
             certificates.platform(); // a platform certificate that cannot be read fails the start, before it listens
         }
         server.start();
+        Undertow tlsServer;
+        try {
+            tlsServer = tlsBuild.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            server.stop(); // a router whose HTTPS cannot start does not start at all, as before
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
         if (tlsServer != null) {
             tlsServer.start();
+            tlsRef[0] = tlsServer;
             log.info("router listening on https://{}:{} (TLS 1.2/1.3, HTTP/2 and HTTP/1.1 by ALPN, certificates by SNI)",
                     config.bind(), listenerPort(tlsServer));
         }
