@@ -52,8 +52,12 @@ class AddonWatchTest {
         psql("create table items as select i from generate_series(1, 1234) i");
         String container = "slipway-" + platform.platformId() + "-postgres-sturdy-1";
 
+        String startedBefore = docker.client().inspectContainerCmd(container).exec().getState().getStartedAt();
         docker.client().killContainerCmd(container).exec();
-        await().atMost(Duration.ofSeconds(5)).until(() -> state().equals("down"));
+        // Not an await on "down": the watch looks every 5 s, so a kill just before a look is
+        // mended before a poll can see it (CI saw that). A new start time proves the server came back.
+        await().atMost(Duration.ofSeconds(30)).until(() -> !startedBefore.equals(
+                docker.client().inspectContainerCmd(container).exec().getState().getStartedAt()));
         await().atMost(Duration.ofSeconds(30)).until(() -> state().equals("available"));
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> psql("select count(*) from items").equals("1234"));
         assertThat(api.get("/apps/sturdy/log-stream?lines=100").body())
