@@ -32,17 +32,17 @@ final class DynoPool implements ConnectionPoolManager {
     DynoPool(Backend backend, Tuning tuning, OptionMap clientOptions) {
         this.backend = backend;
         this.tuning = tuning;
-        // Loopback only: dynos publish their port on 127.0.0.1 and nothing else is ever a target.
-        this.pool = new ProxyConnectionPool(this, URI.create("http://127.0.0.1:" + backend.port()),
+        // A dyno's address is an IPv4 literal (Backend checks it): no name lookup, ever.
+        this.pool = new ProxyConnectionPool(this, URI.create("http://" + backend.host() + ":" + backend.port()),
                 UndertowClient.getInstance(), clientOptions);
-        this.address = new InetSocketAddress("127.0.0.1", backend.port()); // a literal: no name lookup
+        this.address = new InetSocketAddress(backend.host(), backend.port());
     }
 
     Backend backend() {
         return backend;
     }
 
-    /** Where the dyno listens: its port on the IPv4 loopback. */
+    /** Where the dyno listens: its port on loopback, or on its Swarm node's address. */
     InetSocketAddress address() {
         return address;
     }
@@ -94,8 +94,7 @@ final class DynoPool implements ConnectionPoolManager {
         boolean wasIn = inRotation();
         outUntil = System.nanoTime() + tuning.cooldown().toNanos();
         if (wasIn) {
-            log.warn("{}: connection to 127.0.0.1:{} failed; out of rotation for {} ms",
-                    backend, backend.port(), tuning.cooldown().toMillis());
+            log.warn("{}: connection failed; out of rotation for {} ms", backend, tuning.cooldown().toMillis());
         }
         return false;
     }

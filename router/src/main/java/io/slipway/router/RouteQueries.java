@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * Each read is one read-only snapshot, so an app's dynos and states agree.
  */
 final class RouteQueries {
-    private static final String BACKENDS = "select app, dyno, type, index, port from router_backends";
+    private static final String BACKENDS = "select app, dyno, type, index, host, port from router_backends";
     private static final String HOSTS = "select hostname, app from router_hosts";
     private static final String STATES = "select app, web_dynos, crashed_web_dynos from router_app_states";
     private static final String DYNO_STATES = "select a.name as app, d.state, count(*) as n from dynos d join apps a on a.id = d.app_id";
@@ -73,7 +73,8 @@ final class RouteQueries {
                 while (rs.next()) {
                     String app = rs.getString("app");
                     backends.computeIfAbsent(app, a -> new ArrayList<>())
-                            .add(new Backend(app, rs.getString("dyno"), rs.getString("type") + "." + rs.getInt("index"), rs.getInt("port")));
+                            .add(new Backend(app, rs.getString("dyno"), rs.getString("type") + "." + rs.getInt("index"),
+                                    rs.getString("host"), rs.getInt("port")));
                 }
             }
         }

@@ -43,10 +43,11 @@ public final class SwarmPlanner {
 
     /**
      * A task of a service. {@code wanted}: Swarm means it to run (its desired state), false for one it
-     * replaced or is shutting down. {@code address}: its IP on the app's overlay network.
+     * replaced or is shutting down. {@code host} and {@code port}: where a router reaches a web task,
+     * its node's address and the port the node publishes for it; null until Swarm has placed and started it.
      */
-    public record Task(String id, String serviceId, int slot, String node, Phase phase, boolean wanted, String address,
-                       Instant since, Integer exitCode, String error) {}
+    public record Task(String id, String serviceId, int slot, String node, Phase phase, boolean wanted, String host,
+                       Integer port, Instant since, Integer exitCode, String error) {}
 
     /** A service to create for the target release. */
     public record Create(String type, int release, int replicas) {}
@@ -163,9 +164,9 @@ public final class SwarmPlanner {
                 events.addAll(changes(dyno, old, t, state));
             }
             int restartCount = old == null ? 0 : old.restarts() + (old.containerId().equals(t.id()) ? 0 : 1);
-            Integer port = s.type().equals("web") ? DynoPlanner.DYNO_PORT : null;
-            after.put(name, new DynoStore.Row(name, s.type(), t.slot(), s.release(), t.id(), port, state, false,
-                    restartCount, null, startedAt, t.node(), t.address()));
+            boolean web = s.type().equals("web");
+            after.put(name, new DynoStore.Row(name, s.type(), t.slot(), s.release(), t.id(), web ? t.port() : null, state,
+                    false, restartCount, null, startedAt, t.node(), web ? t.host() : null));
         }
 
         DynoPlanner.Outcome outcome = new DynoPlanner.Outcome.Pending();
@@ -180,7 +181,7 @@ public final class SwarmPlanner {
         }
         int routedVersion = routed;
         after.replaceAll((name, r) -> r.withRoutable(r.type().equals("web") && r.state() == DynoState.UP
-                && r.release() == routedVersion && r.host() != null));
+                && r.release() == routedVersion && r.host() != null && r.port() != null));
         return new Plan(creates, scales, restarts, removes, after, outcome, events);
     }
 

@@ -10,6 +10,8 @@ import com.github.dockerjava.api.model.EndpointResolutionMode;
 import com.github.dockerjava.api.model.EndpointSpec;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.NetworkAttachmentConfig;
+import com.github.dockerjava.api.model.PortConfig;
+import com.github.dockerjava.api.model.PortConfigProtocol;
 import com.github.dockerjava.api.model.ResourceRequirements;
 import com.github.dockerjava.api.model.ResourceSpecs;
 import com.github.dockerjava.api.model.ServiceModeConfig;
@@ -90,14 +92,18 @@ public final class SwarmServices {
         return byApp;
     }
 
-    /** The tasks of one app's services, with the names of the nodes they are on. */
+    /** The tasks of one app's services, with the names and addresses of the nodes they are on. */
     public List<SwarmPlanner.Task> tasks(String app, List<SwarmPlanner.Service> services) {
         if (services.isEmpty()) {
             return List.of();
         }
         Map<String, String> nodes = new HashMap<>();
+        Map<String, String> addresses = new HashMap<>();
         for (var n : docker.client().listSwarmNodesCmd().exec()) {
             nodes.put(n.getId(), n.getDescription() == null ? n.getId() : n.getDescription().getHostname());
+            if (n.getStatus() != null && n.getStatus().getAddress() != null) {
+                addresses.put(n.getId(), n.getStatus().getAddress());
+            }
         }
         Map<String, SwarmPlanner.Service> byId = new HashMap<>();
         services.forEach(s -> byId.put(s.id(), s));
@@ -111,8 +117,8 @@ public final class SwarmServices {
             Integer exit = status.getContainerStatus() == null ? null : status.getContainerStatus().getExitCode();
             out.add(new SwarmPlanner.Task(t.getId(), s.id(), t.getSlot(), t.getNodeId() == null ? null
                     : nodes.getOrDefault(t.getNodeId(), t.getNodeId()), phase(status.getState()),
-                    t.getDesiredState() == TaskState.RUNNING, address(t.getRawValues(), Networks.appNetwork(platform, app)),
-                    instant(status.getTimestamp()), exit, status.getErr()));
+                    t.getDesiredState() == TaskState.RUNNING, t.getNodeId() == null ? null : addresses.get(t.getNodeId()),
+                    publishedPort(t.getRawValues()), instant(status.getTimestamp()), exit, status.getErr()));
         }
         return out;
     }
@@ -127,17 +133,19 @@ public final class SwarmServices {
         };
     }
 
-    /** The task's IP on the given network, from the task's network attachments (docker-java has no type for them). */
-    private static String address(Map<String, Object> raw, String network) {
-        if (!(raw.get("NetworksAttachments") instanceof List<?> attachments)) {
-            return null;
-        }
-        for (Object a : attachments) {
-            if (a instanceof Map<?, ?> m && m.get("Network") instanceof Map<?, ?> n && n.get("Spec") instanceof Map<?, ?> spec
-                    && network.equals(spec.get("Name")) && m.get("Addresses") instanceof List<?> addresses
-                    && !addresses.isEmpty()) {
-                String cidr = addresses.getFirst().toString();
-                return cidr.contains("/") ? cidr.substring(0, cidr.indexOf('/')) : cidr;
+    /**
+     * The port the task's node publishes for its web port, from the task's port status in the raw
+     * answer (docker-java's task model has no field for it); null before the task's container has started.
+     */
+    private static Integer publishedPort(Map<String, Object> task) {
+        if (task.get("Status") instanceof Map<?, ?> status && status.get("PortStatus") instanceof Map<?, ?> ports
+                && ports.get("Ports") instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> p && p.get("TargetPort") instanceof Number target
+                        && target.intValue() == DynoPlanner.DYNO_PORT && p.get("PublishedPort") instanceof Number published
+                        && published.intValue() > 0) {
+                    return published.intValue();
+                }
             }
         }
         return null;
@@ -231,8 +239,21 @@ public final class SwarmServices {
                 // A restart rolls one task at a time, the fresh one healthy before the old one stops.
                 .withUpdateConfig(new UpdateConfig().withParallelism(1L).withOrder(UpdateOrder.START_FIRST)
                         .withFailureAction(UpdateFailureAction.CONTINUE))
-                // Routers reach tasks at their own addresses: no virtual IP, no published port.
-                .withEndpointSpec(new EndpointSpec().withMode(EndpointResolutionMode.DNSRR));
+                .withEndpointSpec(endpoint(t.type()));
+    }
+
+    /**
+     * A web service publishes its port in host mode on a port each node picks: a router reaches the
+     * task at (its node's address, that port), whichever node the router runs on. Not the routing
+     * mesh: routers balance over the dynos themselves and see each one's state, and a virtual IP
+     * would hide which task answered. Other process types publish nothing.
+     */
+    private static EndpointSpec endpoint(String type) {
+        EndpointSpec spec = new EndpointSpec().withMode(EndpointResolutionMode.DNSRR);
+        return type.equals("web")
+                ? spec.withPorts(List.of(new PortConfig().withTargetPort(DynoPlanner.DYNO_PORT)
+                        .withProtocol(PortConfigProtocol.TCP).withPublishMode(PortConfig.PublishMode.host)))
+                : spec;
     }
 
     /** Removes a service: Swarm stops its tasks (SIGTERM, then SIGKILL after the grace period). */

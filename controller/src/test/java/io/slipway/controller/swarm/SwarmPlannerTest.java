@@ -51,6 +51,9 @@ class SwarmPlannerTest {
         assertThat(up.rows().values()).filteredOn(DynoStore.Row::routable)
                 .extracting(DynoStore.Row::containerName)
                 .containsExactlyInAnyOrder("slipway-p-shop-web-v2.1", "slipway-p-shop-web-v2.2");
+        DynoStore.Row second = up.rows().get("slipway-p-shop-web-v2.2");
+        assertThat(second.host() + ":" + second.port()).as("a router reaches it at its node's address and published port")
+                .isEqualTo("10.0.0.3:30002");
 
         var after = planner.plan(desired(release(2, ReleaseState.LIVE), release(2, ReleaseState.LIVE), Map.of("web", 2)),
                 List.of(old, fresh), allUp, up.rows(), NOW);
@@ -73,7 +76,7 @@ class SwarmPlannerTest {
     @Test
     void aTaskNoNodeCanRunFailsTheReleaseWithSwarmsReason() {
         var fresh = service("s2", "web", 2, 1);
-        var rejected = new SwarmPlanner.Task("t", "s2", 1, "node-2", SwarmPlanner.Phase.REJECTED, false, null, NOW, null,
+        var rejected = new SwarmPlanner.Task("t", "s2", 1, "node-2", SwarmPlanner.Phase.REJECTED, false, null, null, NOW, null,
                 "No such image: 10.0.0.2:5000/p/shop:v2");
         var plan = planner.plan(desired(release(2, ReleaseState.BOOTING), null, Map.of("web", 1)),
                 List.of(fresh), List.of(rejected), Map.of(), NOW);
@@ -113,6 +116,17 @@ class SwarmPlannerTest {
     }
 
     @Test
+    void aRunningWebTaskWhoseNodeHasNotReportedItsPortIsNotRoutableYet() {
+        var web = service("s1", "web", 1, 1);
+        var noPort = new SwarmPlanner.Task("a", "s1", 1, "node-1", SwarmPlanner.Phase.RUNNING, true, "10.0.0.2", null,
+                NOW.minusSeconds(5), null, null);
+        var plan = planner.plan(desired(release(1, ReleaseState.LIVE), release(1, ReleaseState.LIVE), Map.of("web", 1)),
+                List.of(web), List.of(noPort), Map.of(), NOW);
+        assertThat(plan.rows().get("slipway-p-shop-web-v1.1").state()).isEqualTo(DynoState.UP);
+        assertThat(plan.rows().get("slipway-p-shop-web-v1.1").routable()).isFalse();
+    }
+
+    @Test
     void aRestartAskedAfterTheServiceWasMadeRollsItOnce() {
         var web = service("s1", "web", 1, 2);
         Instant asked = NOW.minusSeconds(1);
@@ -140,12 +154,12 @@ class SwarmPlannerTest {
     }
 
     static SwarmPlanner.Task task(String id, SwarmPlanner.Service s, int slot, SwarmPlanner.Phase phase) {
-        return new SwarmPlanner.Task(id, s.id(), slot, "node-" + slot, phase, true, "10.0.1." + (slot + 10),
-                NOW.minusSeconds(20), null, null);
+        return new SwarmPlanner.Task(id, s.id(), slot, "node-" + slot, phase, true, "10.0.0." + (slot + 1),
+                phase == SwarmPlanner.Phase.RUNNING ? 30000 + slot : null, NOW.minusSeconds(20), null, null);
     }
 
     static SwarmPlanner.Task exited(String id, SwarmPlanner.Service s, int slot, int code) {
-        return new SwarmPlanner.Task(id, s.id(), slot, "node-" + slot, SwarmPlanner.Phase.EXITED, false, "10.0.1." + (slot + 10),
-                NOW.minusSeconds(10), code, "task: non-zero exit (" + code + ")");
+        return new SwarmPlanner.Task(id, s.id(), slot, "node-" + slot, SwarmPlanner.Phase.EXITED, false, "10.0.0." + (slot + 1),
+                null, NOW.minusSeconds(10), code, "task: non-zero exit (" + code + ")");
     }
 }

@@ -4,7 +4,10 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
 import io.slipway.controller.build.BuildOutput;
 import io.slipway.controller.build.LocalImages;
@@ -41,8 +44,12 @@ import org.slf4j.LoggerFactory;
 public final class SwarmNodes implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwarmNodes.class);
     private static final String LABEL = "io.slipway.test.swarm";
-    private static final Path NODE_IMAGE_DIR = Path.of("src", "test", "resources", "swarm-node").toAbsolutePath();
+    /** From any module of the project (the router's tests use this harness too). */
+    private static final Path NODE_IMAGE_DIR = Path.of("..", "controller", "src", "test", "resources", "swarm-node")
+            .toAbsolutePath().normalize();
     private static final Path BUILDPACKS = Path.of("..", "buildpacks").toAbsolutePath().normalize();
+    /** The port a router on a node listens on, published by the node container on the host's 127.0.0.1. */
+    public static final int ROUTER_PORT = 8080;
     /** Docker 20.10's capability names by bit, as far as it knows them (38 and up it calls unknown). */
     private static final List<String> CAPABILITY_BITS = List.of("CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER",
             "FSETID", "KILL", "SETGID", "SETUID", "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST",
@@ -125,10 +132,14 @@ public final class SwarmNodes implements AutoCloseable {
                     .withSysctls(Map.of("net.ipv4.ip_forward", "1"))
                     .withBinds(new Bind("/sys/fs/cgroup", new Volume("/sys/fs/cgroup")),
                             new Bind(dir.toString(), new Volume("/run/slipway-node")))
-                    .withTmpFs(Map.of("/run", "", "/tmp", ""));
+                    .withTmpFs(Map.of("/run", "", "/tmp", ""))
+                    // A router in this node's network namespace (SwarmRouter) takes requests from the host here.
+                    .withPortBindings(new PortBinding(Ports.Binding.bindIp("127.0.0.1"),
+                            ExposedPort.tcp(ROUTER_PORT)));
             CreateContainerResponse c = docker.createContainerCmd(image)
                     .withName(network + "-node-" + n)
                     .withHostName("node-" + n)
+                    .withExposedPorts(ExposedPort.tcp(ROUTER_PORT))
                     .withLabels(Map.of(LABEL, id))
                     .withCmd("--cgroup-parent=/" + network + "-node-" + n, "--insecure-registry=" + subnet)
                     .withHostConfig(hostConfig)
@@ -191,6 +202,28 @@ public final class SwarmNodes implements AutoCloseable {
     /** node-1's engine, the Swarm's manager. */
     public DockerEngine manager() {
         return engines.getFirst();
+    }
+
+    /** The network the nodes are on, made for this Swarm only. */
+    public String network() {
+        return network;
+    }
+
+    /** Node {@code n}'s container on the host's engine: another container may join its network namespace. */
+    public String container(int n) {
+        return containers.get(n - 1);
+    }
+
+    /** The host's port on 127.0.0.1 that reaches {@link #ROUTER_PORT} in node {@code n} (a node's restart changes it). */
+    public int routerPort(int n) {
+        var bindings = host.client().inspectContainerCmd(containers.get(n - 1)).exec().getNetworkSettings().getPorts()
+                .getBindings().get(ExposedPort.tcp(ROUTER_PORT));
+        return Integer.parseInt(bindings[0].getHostPortSpec());
+    }
+
+    /** The host's engine, which runs the nodes. */
+    public DockerEngine host() {
+        return host;
     }
 
     /** Node {@code n}'s engine (1-based, as the node's host name says). */

@@ -1,4 +1,4 @@
-package io.slipway.controller.swarm;
+package io.slipway.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,6 +20,7 @@ import com.github.dockerjava.api.model.Frame;
 import io.slipway.controller.build.LocalImages;
 import io.slipway.controller.build.StackImages;
 import io.slipway.controller.testing.GitPush;
+import io.slipway.controller.testing.NetworkPostgres;
 import java.util.ArrayList;
 import java.util.Set;
 import java.util.TreeSet;
@@ -29,10 +30,13 @@ import io.slipway.controller.Controller;
 import io.slipway.controller.ControllerConfig;
 import io.slipway.controller.docker.DockerEngine;
 import io.slipway.controller.docker.Labels;
+import io.slipway.controller.docker.Networks;
 import io.slipway.controller.testing.Api;
 import io.slipway.controller.testing.SwarmNodes;
 import io.slipway.controller.testing.TestPlatform;
 import io.slipway.controller.testing.WsClient;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -52,12 +56,15 @@ import org.junit.jupiter.api.TestMethodOrder;
  * drains a node through the manager, after which Swarm runs its tasks elsewhere. A `git push`
  * builds on the manager's engine, the image goes through the platform's registry to the nodes that
  * pull it, each (app, process type, release) is a Swarm service whose replicas are the formation,
- * and `ps` says which node each dyno is on.
+ * and `ps` says which node each dyno is on. Routers on two of the nodes, reading routes from the
+ * same PostgreSQL, send each app's requests to every one of its web dynos, whichever node it is on.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class SwarmSchedulerTest {
+class SwarmPlatformTest {
     static SwarmNodes swarm;
     static TestPlatform platform;
+    static NetworkPostgres postgres;
+    static List<SwarmRouter> routers;
     static Api api;
     static String image;
     static GitPush buildpack;
@@ -78,16 +85,27 @@ class SwarmSchedulerTest {
             swarm.loadImage(image);
             List.of(stack.build(), stack.run(), registry).parallelStream().forEach(other -> swarm.loadImage(1, other));
         }
+        // The platform's database where the routers on the nodes reach it too: on the Swarm's network.
+        postgres = NetworkPostgres.start(swarm.host(), swarm.network());
         platform = TestPlatform.start(Map.of("DOCKER_HOST", swarm.manager().host().toString(),
-                "SLIPWAY_SCHEDULER", "swarm", "SLIPWAY_BOOT_TIMEOUT", "60s", "SLIPWAY_MAX_DYNOS_PER_TYPE", "100"));
+                "SLIPWAY_SCHEDULER", "swarm", "SLIPWAY_BOOT_TIMEOUT", "60s", "SLIPWAY_MAX_DYNOS_PER_TYPE", "100",
+                "DATABASE_URL", postgres.hostUrl()));
         api = Api.of(platform);
-        buildpack = GitPush.of(Path.of("src/test/resources/fixtures/hello-buildpack"));
+        // A router on each of two nodes that take traffic, as an operator runs them.
+        routers = List.of(SwarmRouter.start(swarm, 1, postgres.networkUrl()), SwarmRouter.start(swarm, 2, postgres.networkUrl()));
+        buildpack = GitPush.of(Path.of("../controller/src/test/resources/fixtures/hello-buildpack"));
     }
 
     @AfterAll
     static void stop() throws java.io.IOException {
+        if (routers != null) {
+            routers.forEach(SwarmRouter::close);
+        }
         if (platform != null) {
             platform.close();
+        }
+        if (postgres != null) {
+            postgres.close();
         }
         if (swarm != null) {
             String prefix = swarm.prefix();
@@ -214,7 +232,7 @@ class SwarmSchedulerTest {
     void aPushedAppRunsOnTheNodesThroughTheRegistryAndItsDynosReachEachOtherAcrossNodes() throws Exception {
         app("spread");
         GitPush repo = GitPush.init().write("hello.txt", "hi\n")
-                .write("Procfile", "web: python3 -m http.server $PORT --bind 0.0.0.0\n").commit("first");
+                .write("Procfile", "web: echo $DYNO > whoami; exec python3 -m http.server $PORT --bind 0.0.0.0\n").commit("first");
         GitPush.Result push = repo.push(platform.apiUrl(), "spread", platform.adminToken());
         assertThat(push.exit()).as(push.output()).isZero();
         assertThat(push.output()).contains("Released v1");
@@ -241,10 +259,22 @@ class SwarmSchedulerTest {
             assertThat(tags).as("images on node-" + n).anyMatch(t -> t.endsWith("/" + platform.platformId() + "/spread:v1"));
         }
 
+        // A router on node-1 and one on node-2 each reach every dyno, whichever node it runs on.
+        HttpClient client = HttpClient.newHttpClient();
+        for (SwarmRouter router : routers) {
+            Set<String> answered = new TreeSet<>();
+            await("every dyno answering through " + router).atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                HttpResponse<String> r = router.get(client, "spread", "/whoami");
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                answered.add(r.body().strip());
+                assertThat(answered).containsExactly("web.1", "web.2", "web.3");
+            });
+        }
+
         // A dyno on node-2 reaches the one on node-3 on the app's overlay network (container to container).
         String from = dynoContainer(swarm.engine(2), "spread");
-        String to = dynos.stream().filter(d -> d.get("node").asText().equals("node-3")).findFirst().orElseThrow()
-                .get("host").asText();
+        String to = swarm.engine(3).client().inspectContainerCmd(dynoContainer(swarm.engine(3), "spread")).exec()
+                .getNetworkSettings().getNetworks().get(Networks.appNetwork(platform.platformId(), "spread")).getIpAddress();
         String answer = exec(swarm.engine(2).client(), from, "exec 3<>/dev/tcp/" + to + "/5000; "
                 + "printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3; head -n 1 <&3");
         assertThat(answer).startsWith("HTTP/1.0 200");
@@ -299,7 +329,7 @@ class SwarmSchedulerTest {
     /** Last: node-3 stays dead for the rest of this Swarm's life. */
     @Test
     @Order(Integer.MAX_VALUE)
-    void theDynosOfANodeThatDiesRunAgainOnTheOthers() {
+    void theDynosOfANodeThatDiesRunAgainOnTheOthersAndRoutersSendToThem() throws Exception {
         app("survivor");
         GitPush repo = GitPush.init().write("hello.txt", "hi\n")
                 .write("Procfile", "web: python3 -m http.server $PORT --bind 0.0.0.0\n").commit("first");
@@ -308,14 +338,36 @@ class SwarmSchedulerTest {
         await("a web dyno up on each node").atMost(Duration.ofSeconds(90)).until(() ->
                 up(api, "survivor").stream().map(d -> d.get("node").asText()).distinct().count() == 3);
 
+        HttpClient client = HttpClient.newHttpClient();
+        SwarmRouter router = routers.getFirst();
+        await("the router on node-1 routing to survivor").atMost(Duration.ofSeconds(20))
+                .until(() -> router.get(client, "survivor", "/").statusCode() == 200);
+
         long killedAt = System.nanoTime();
         swarm.kill(3);
-        await("3 web dynos up, none on the dead node-3").atMost(Duration.ofSeconds(120)).until(() -> {
+        // Requests keep coming through the router while Swarm notices and replaces (bounded: at most 600).
+        int sent = 0;
+        int failed = 0;
+        while (sent < 600) {
             List<JsonNode> up = up(api, "survivor");
-            return up.size() == 3 && up.stream().noneMatch(d -> d.get("node").asText().equals("node-3"));
-        });
-        System.out.printf("figure: swarm node killed -> its dyno up on another node after %d ms%n",
-                (System.nanoTime() - killedAt) / 1_000_000);
+            if (up.size() == 3 && up.stream().noneMatch(d -> d.get("node").asText().equals("node-3"))) {
+                break;
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).as("replacements up").isLessThan(Duration.ofSeconds(120));
+            sent++;
+            try {
+                failed += router.get(client, "survivor", "/").statusCode() == 200 ? 0 : 1;
+            } catch (Exception e) {
+                failed++;
+            }
+            Thread.sleep(100);
+        }
+        System.out.printf("figure: swarm node killed -> its dyno up on another node after %d ms; %d of %d requests "
+                + "through a router failed meanwhile%n", (System.nanoTime() - killedAt) / 1_000_000, failed, sent);
+        for (int i = 0; i < 10; i++) {
+            assertThat(router.get(client, "survivor", "/").statusCode()).as("request " + i + " after the replacements")
+                    .isEqualTo(200);
+        }
         assertThat(Api.json(api.get("/apps/survivor/dynos"))).as("no row left for the dead node's task")
                 .noneMatch(d -> d.get("node").asText().equals("node-3"));
         assertThat(api.delete("/apps/survivor").status()).isEqualTo(200);
