@@ -2,6 +2,7 @@ package io.slipway.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.slipway.router.SwarmPlatform.up;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,10 +18,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.ExecCreateCmdResponse;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
-import io.slipway.controller.build.LocalImages;
-import io.slipway.controller.build.StackImages;
 import io.slipway.controller.testing.GitPush;
-import io.slipway.controller.testing.NetworkPostgres;
 import java.util.ArrayList;
 import java.util.Set;
 import java.util.TreeSet;
@@ -61,55 +59,28 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SwarmPlatformTest {
+    static SwarmPlatform fixture;
     static SwarmNodes swarm;
     static TestPlatform platform;
-    static NetworkPostgres postgres;
     static List<SwarmRouter> routers;
     static Api api;
     static String image;
-    static GitPush buildpack;
-    static final Path BUILDPACKS = Path.of("..", "buildpacks").toAbsolutePath().normalize();
 
     @BeforeAll
     static void swarmAndController() {
-        swarm = SwarmNodes.start(3);
-        // The stack and registry images go into the manager once, as an operator installs them; the
-        // apps' images reach the other nodes only through the platform's registry.
-        try (DockerEngine host = DockerEngine.connect()) {
-            var stack = new StackImages(host, BUILDPACKS.resolve("stack")).ensure(line -> { });
-            String registry = new LocalImages(host, BUILDPACKS.resolve("stack").resolve("base"), "slipway/",
-                    "the registry image", "buildpacks/services/registry/", Labels.ROLE_SERVICE,
-                    List.of(new LocalImages.Image("registry", BUILDPACKS.resolve("services").resolve("registry"),
-                            "service-registry"))).ensure(line -> { }).get("service-registry");
-            image = "slipway/base:bookworm-" + LocalImages.hash(BUILDPACKS.resolve("stack").resolve("base"), "");
-            swarm.loadImage(image);
-            List.of(stack.build(), stack.run(), registry).parallelStream().forEach(other -> swarm.loadImage(1, other));
-        }
-        // The platform's database where the routers on the nodes reach it too: on the Swarm's network.
-        postgres = NetworkPostgres.start(swarm.host(), swarm.network());
-        platform = TestPlatform.start(Map.of("DOCKER_HOST", swarm.manager().host().toString(),
-                "SLIPWAY_SCHEDULER", "swarm", "SLIPWAY_BOOT_TIMEOUT", "60s", "SLIPWAY_MAX_DYNOS_PER_TYPE", "100",
-                "DATABASE_URL", postgres.hostUrl()));
-        api = Api.of(platform);
-        // A router on each of two nodes that take traffic, as an operator runs them.
-        routers = List.of(SwarmRouter.start(swarm, 1, postgres.networkUrl()), SwarmRouter.start(swarm, 2, postgres.networkUrl()));
-        buildpack = GitPush.of(Path.of("../controller/src/test/resources/fixtures/hello-buildpack"));
+        fixture = SwarmPlatform.start(3, 2, Map.of());
+        swarm = fixture.swarm;
+        platform = fixture.platform;
+        routers = fixture.routers;
+        api = fixture.api;
+        image = fixture.baseImage;
     }
 
     @AfterAll
     static void stop() throws java.io.IOException {
-        if (routers != null) {
-            routers.forEach(SwarmRouter::close);
-        }
-        if (platform != null) {
-            platform.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
-        if (swarm != null) {
+        if (fixture != null) {
             String prefix = swarm.prefix();
-            swarm.close();
+            fixture.close();
             // The harness leaves nothing behind: no node, network or node cgroup of its own (others may run meanwhile).
             try (DockerEngine host = DockerEngine.connect()) {
                 assertThat(host.client().listContainersCmd().withShowAll(true).exec())
@@ -474,18 +445,7 @@ class SwarmPlatformTest {
     }
 
     static void app(String name) {
-        assertThat(api.post("/apps", "{\"name\":\"" + name + "\"}").status()).isEqualTo(201);
-        api.patch("/apps/" + name + "/config-vars", "{\"BUILDPACK_URL\":\"file://" + buildpack.dir() + "\"}");
-    }
-
-    static List<JsonNode> up(Api api, String app) {
-        List<JsonNode> up = new ArrayList<>();
-        for (JsonNode d : Api.json(api.get("/apps/" + app + "/dynos"))) {
-            if (d.get("state").asText().equals("up")) {
-                up.add(d);
-            }
-        }
-        return up;
+        fixture.app(name);
     }
 
     static String dynoContainer(DockerEngine node, String app) {

@@ -2,16 +2,13 @@ package io.slipway.controller.dyno;
 
 import io.slipway.controller.db.Database;
 import io.slipway.controller.docker.Labels;
-import io.slipway.controller.logs.LogSink;
 import io.slipway.controller.loop.ReconcileLoop;
 import io.slipway.controller.release.Release;
 import io.slipway.controller.release.ReleaseService;
 import io.slipway.controller.release.ReleaseState;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -19,10 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * it reads the actual state from the engine each time, a restarted controller adopts running
  * dynos instead of restarting them, and continues a rollout where it was.
  */
-public final class DynoManager implements Dynos {
+public final class DynoManager extends ReconcilingDynos {
     private static final Logger log = LoggerFactory.getLogger(DynoManager.class);
     /** How soon a pass looks again while a dyno is starting. */
     private static final Duration STARTING_POLL = Duration.ofMillis(250);
@@ -47,48 +41,19 @@ public final class DynoManager implements Dynos {
     public record Settings(Duration tick, Duration grace, Duration bootTimeout, Duration settle, Backoff backoff,
                            int maxPerType, Duration drain) {}
 
-    private final DynoStore store;
     private final DynoRuntime runtime;
     private final DynoPlanner planner;
-    private final Clock clock;
     private final Settings settings;
     private final String platform;
-    private final ReconcileLoop loop;
-    private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<String> stopping = ConcurrentHashMap.newKeySet();
-    private volatile LogSink events = LogSink.NULL;
 
     public DynoManager(Database db, ReleaseService releases, DynoRuntime runtime, Clock clock, Settings settings,
                        String platform) {
-        this.store = new DynoStore(db, releases);
+        super("dyno-manager", new DynoStore(db, releases), clock, settings.tick());
         this.runtime = runtime;
-        this.clock = clock;
         this.settings = settings;
         this.platform = platform;
         this.planner = new DynoPlanner(platform, settings.bootTimeout(), settings.settle(), settings.backoff());
-        this.loop = new ReconcileLoop("dyno-manager", settings.tick(), this::tick);
-    }
-
-    /** Where dyno events ({@code slipway[web.1]: State changed from up to crashed}) go: the app's log stream. */
-    @Override
-    public void logTo(LogSink sink) {
-        this.events = sink;
-    }
-
-    @Override
-    public void start() {
-        loop.start();
-    }
-
-    @Override
-    public void stop() {
-        loop.stop();
-    }
-
-    /** Reconcile now rather than at the next tick (after a scale, a release, a crash event); a no-op before {@link #start}. */
-    @Override
-    public void wake() {
-        loop.wake();
     }
 
     /**
@@ -96,7 +61,8 @@ public final class DynoManager implements Dynos {
      * failure to read the engine or the database ends the pass, and {@link ReconcileLoop} logs a
      * run of those once (not every tick during a database restart) and tries again.
      */
-    void tick() {
+    @Override
+    protected void tick() {
         List<DynoRuntime.Container> all = runtime.list();
         Map<String, List<DynoRuntime.Container>> byApp = new HashMap<>();
         for (var c : all) {
@@ -291,33 +257,5 @@ public final class DynoManager implements Dynos {
                 log.warn("app={} a dyno did not stop cleanly: {}", app, e.getMessage());
             }
         }
-    }
-
-    /** The app's dynos as last reconciled. */
-    @Override
-    public List<DynoStore.Row> dynos(UUID appId) {
-        return store.sorted(appId);
-    }
-
-    /**
-     * Restarts the app's dynos matching {@code selector} by recording the request; the reconcile
-     * loop then replaces them, web dynos one at a time with the fresh one routable before the old
-     * one stops (see {@link DynoPlanner}). {@code ps:stop} is the same act: a stopped dyno of the
-     * formation is started afresh, as on Heroku.
-     */
-    @Override
-    public RestartRequest restart(UUID appId, String app, String selector, String what) {
-        RestartRequest request = store.requestRestart(appId, app, selector, what, clock.instant(), events);
-        if (!request.dynos().isEmpty()) {
-            log.info("app={} {} on request: {}", app, what, String.join(", ", request.dynos()));
-            wake();
-        }
-        return request;
-    }
-
-    @Override
-    public void close() {
-        loop.close();
-        background.shutdownNow();
     }
 }

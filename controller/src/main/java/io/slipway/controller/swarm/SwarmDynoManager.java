@@ -7,10 +7,8 @@ import io.slipway.controller.dyno.DynoPlanner;
 import io.slipway.controller.dyno.DynoSize;
 import io.slipway.controller.dyno.DynoState;
 import io.slipway.controller.dyno.DynoStore;
-import io.slipway.controller.dyno.Dynos;
+import io.slipway.controller.dyno.ReconcilingDynos;
 import io.slipway.controller.dyno.ReleaseMoves;
-import io.slipway.controller.logs.LogSink;
-import io.slipway.controller.loop.ReconcileLoop;
 import io.slipway.controller.release.Release;
 import io.slipway.controller.release.ReleaseService;
 import io.slipway.controller.release.ReleaseState;
@@ -22,10 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,57 +32,31 @@ import org.slf4j.LoggerFactory;
  * its services, scales and restarts them, and removes the services of releases that no longer serve.
  * Swarm does the placing and restarts crashed tasks; this loop only states what should run.
  */
-public final class SwarmDynoManager implements Dynos {
+public final class SwarmDynoManager extends ReconcilingDynos {
     private static final Logger log = LoggerFactory.getLogger(SwarmDynoManager.class);
     private static final Duration STARTING_POLL = Duration.ofMillis(250);
 
-    private final DynoStore store;
     private final SwarmServices services;
     private final Registry registry;
     private final Networks networks;
     private final SwarmPlanner planner;
-    private final Clock clock;
     private final DynoManager.Settings settings;
-    private final ReconcileLoop loop;
-    private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<String> removing = ConcurrentHashMap.newKeySet();
     /** Images already in the registry, by local image: a release is pushed once, not every pass. */
     private final Map<String, String> pushed = new ConcurrentHashMap<>();
-    private volatile LogSink events = LogSink.NULL;
 
     public SwarmDynoManager(Database db, ReleaseService releases, SwarmServices services, Registry registry,
                             Networks networks, Clock clock, DynoManager.Settings settings) {
-        this.store = new DynoStore(db, releases);
+        super("swarm-dyno-manager", new DynoStore(db, releases), clock, settings.tick());
         this.services = services;
         this.registry = registry;
         this.networks = networks;
-        this.clock = clock;
         this.settings = settings;
         this.planner = new SwarmPlanner(settings.bootTimeout(), settings.settle());
-        this.loop = new ReconcileLoop("swarm-dyno-manager", settings.tick(), this::tick);
     }
 
     @Override
-    public void logTo(LogSink sink) {
-        this.events = sink;
-    }
-
-    @Override
-    public void start() {
-        loop.start();
-    }
-
-    @Override
-    public void stop() {
-        loop.stop();
-    }
-
-    @Override
-    public void wake() {
-        loop.wake();
-    }
-
-    void tick() {
+    protected void tick() {
         Map<String, List<SwarmPlanner.Service>> byApp = services.services();
         Set<String> known = new HashSet<>();
         for (DynoStore.Desired d : store.desired()) {
@@ -199,26 +168,6 @@ public final class SwarmDynoManager implements Dynos {
         });
     }
 
-    @Override
-    public List<DynoStore.Row> dynos(UUID appId) {
-        return store.sorted(appId);
-    }
-
-    /**
-     * A rolling restart of the services the selector covers: Swarm replaces their tasks one at a
-     * time, each fresh task healthy before the old one stops. A single dyno ({@code web.2}) restarts
-     * its whole process type: Swarm has no way to replace one task of a service.
-     */
-    @Override
-    public RestartRequest restart(UUID appId, String app, String selector, String what) {
-        RestartRequest request = store.requestRestart(appId, app, selector, what, clock.instant(), events);
-        if (!request.dynos().isEmpty()) {
-            log.info("app={} {} on request: {}", app, what, String.join(", ", request.dynos()));
-            wake();
-        }
-        return request;
-    }
-
     /**
      * Removes the app's services; Swarm then stops their tasks on every node (SIGTERM, then SIGKILL
      * after the grace period). The manager forgets a removed service's tasks at once, so there is
@@ -230,11 +179,5 @@ public final class SwarmDynoManager implements Dynos {
             services.remove(s);
             log.info("app={} release=v{} {} service removed with its app", app, s.release(), s.type());
         }
-    }
-
-    @Override
-    public void close() {
-        loop.close();
-        background.shutdownNow();
     }
 }
