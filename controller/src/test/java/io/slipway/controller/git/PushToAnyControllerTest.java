@@ -120,8 +120,8 @@ class PushToAnyControllerTest {
         assertReleased(one.push(a, "race", token()), "v1");
         GitPush other = GitPush.init();
         other.git("pull", "-q", one.dir().toString(), "main");
-        one.write("hello.txt", "from one\n").commit("from one");
-        other.write("hello.txt", "from other\n").commit("from other");
+        one.write("one.txt", "from one\n").commit("from one");
+        other.write("other.txt", "from other\n").commit("from other");
 
         // Another push holds the app's turn until both pushes wait for it, long enough to be told so.
         GitPush.Result[] results;
@@ -148,7 +148,8 @@ class PushToAnyControllerTest {
         assertThat(storedLog(app)).containsExactly(winner == one ? "from one" : "from other", "v1");
 
         // The loser merges the winner's work and pushes again: both commits are in the stored history.
-        loser.git("pull", "-q", "--no-rebase", "--no-edit", winner.dir().toString(), "main");
+        loser.git("-c", "user.email=dev@example.com", "-c", "user.name=Dev", "pull", "-q", "--no-rebase", "--no-edit",
+                winner.dir().toString(), "main");
         assertReleased(loser.push(winner == one ? a : b, "race", token()), "v3");
         assertThat(storedLog(app)).contains("from one", "from other", "v1");
     }
