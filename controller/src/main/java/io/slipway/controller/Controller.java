@@ -32,7 +32,9 @@ import io.slipway.controller.dyno.Dynos;
 import io.slipway.controller.dyno.DynoRoutes;
 import io.slipway.controller.dyno.FormationService;
 import java.time.Clock;
-import io.slipway.controller.git.GitRepositories;
+import io.slipway.controller.git.PushLocks;
+import io.slipway.controller.git.RepositoryCache;
+import io.slipway.controller.git.RepositoryLog;
 import io.slipway.controller.git.GitRoutes;
 import io.slipway.controller.logs.LogSink;
 import io.slipway.controller.logs.Logging;
@@ -231,8 +233,9 @@ public final class Controller implements AutoCloseable {
             Addons addons = Addons.wire(db, apps, configVars, docker, platform.shortId(), networks, config.buildpacksDir(),
                     schedules, logs, config.hostEnv(), config.home());
             apps.onDestroy(addons.service()::appDestroyed);
-            GitRepositories repos = new GitRepositories(config.home().resolve("git"));
-            apps.onDestroy(app -> repos.delete(app.name()));
+            // Repositories live in PostgreSQL, keyed by app id (a rename moves nothing); the disk holds a cache.
+            RepositoryCache repos = new RepositoryCache(config.home().resolve("git"), new RepositoryLog(db), 50);
+            apps.onDestroy(repos::forget);
             // An add-on lives on the app's network, which is named after the app and cannot be renamed.
             apps.beforeRename(app -> {
                 if (!addons.service().list(app).isEmpty()) {
@@ -240,7 +243,6 @@ public final class Controller implements AutoCloseable {
                             + "which Slipway cannot move to a new name yet; destroy them first or keep the name");
                 }
             });
-            apps.onRename((was, now) -> repos.rename(was.name(), now.name()));
             Logging renamedLogs = logging;
             apps.onRename((was, now) -> renamedLogs.service().rename(was.name().value(), now.name().value()));
             // Its dynos stop under the old name; the dyno manager starts them again under the new one.
@@ -263,7 +265,7 @@ public final class Controller implements AutoCloseable {
             new HealthRoutes(db, leadership).register(routes);
             new AccountRoutes().register(routes);
             java.util.function.BiFunction<App, io.slipway.controller.auth.Principal, Object> appView =
-                    (app, who) -> HerokuShapes.app(view(config, app), who, repos.sizeOnDisk(app.name()), acme.status(app).enabled());
+                    (app, who) -> HerokuShapes.app(view(config, app), who, repos.storedSize(app), acme.status(app).enabled());
             var herokuAcm = new io.slipway.controller.heroku.HerokuAcm(apps, acme, appView);
             new AppRoutes(apps, appView).register(routes);
             new LogSessions(apps, logging.service(), Clock.systemUTC()).register(routes);
@@ -277,8 +279,9 @@ public final class Controller implements AutoCloseable {
                     : io.slipway.controller.heroku.Rendezvous.start(heroku, config.bind(), Clock.systemUTC());
             new RunRoutes(apps, runs, docker, rendezvous == null ? RunRoutes.AttachElsewhere.NONE
                     : new io.slipway.controller.heroku.HerokuRun(runs, docker, rendezvous)).register(routes);
-            new GitRoutes(apps, repos, pipeline, progress, releases,
-                    config.runMaxTime().plus(config.bootTimeout()).plusSeconds(15),
+            Duration followAtMost = config.runMaxTime().plus(config.bootTimeout()).plusSeconds(15);
+            new GitRoutes(apps, repos, new PushLocks(url, config.buildTimeout().plus(followAtMost)), pipeline, progress,
+                    releases, followAtMost,
                     app -> config.webUrl(app.name().value())).register(routes);
             new DynoRoutes(apps, formation, dynos, releases, runs).register(routes);
             new ScheduleRoutes(apps, schedules).register(routes);

@@ -102,7 +102,7 @@ public final class AppService {
     /**
      * Renames an app (Heroku's {@code PATCH /apps/{app}} with a {@code name}); a taken name is a 409.
      * The router hears both names at once; the {@link #onRename} hooks then move what lives outside
-     * the database under the new name (the git repository, the running dynos).
+     * the database under the new name (the running dynos, the logs).
      */
     public App rename(String nameOrId, AppName to, String by) {
         App app = get(nameOrId);

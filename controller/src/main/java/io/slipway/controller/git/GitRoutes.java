@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * follows and tells. It all runs in the pre-receive hook while the push waits, so the output
  * reaches the pusher live as {@code remote:} lines, and a failed build or release rejects the ref
  * update: the branch does not move.
+ *
+ * <p>Any controller takes any push: the repository read is this controller's {@link RepositoryCache
+ * copy}, caught up with the stored log first, and a push takes its app's {@link PushTurn turn} before
+ * it builds, so pushes to one app through different controllers follow each other as on one disk.
  */
 public final class GitRoutes {
     private static final Logger log = LoggerFactory.getLogger(GitRoutes.class);
@@ -49,7 +53,8 @@ public final class GitRoutes {
     private static final long MAX_PACK_BYTES = 1L << 30;
 
     private final AppService apps;
-    private final GitRepositories repos;
+    private final RepositoryCache repos;
+    private final PushLocks locks;
     private final BuildPipeline pipeline;
     private final ReleaseProgress progress;
     private final ReleaseService releases;
@@ -57,10 +62,11 @@ public final class GitRoutes {
     private final Function<App, String> webUrl;
 
     /** @param waitAtMost how long a push follows its release before it leaves it to go on by itself */
-    public GitRoutes(AppService apps, GitRepositories repos, BuildPipeline pipeline, ReleaseProgress progress,
-                     ReleaseService releases, Duration waitAtMost, Function<App, String> webUrl) {
+    public GitRoutes(AppService apps, RepositoryCache repos, PushLocks locks, BuildPipeline pipeline,
+                     ReleaseProgress progress, ReleaseService releases, Duration waitAtMost, Function<App, String> webUrl) {
         this.apps = apps;
         this.repos = repos;
+        this.locks = locks;
         this.pipeline = pipeline;
         this.progress = progress;
         this.releases = releases;
@@ -84,8 +90,8 @@ public final class GitRoutes {
             throw new ApiException(403, "forbidden", "only 'git push' is supported here (smart HTTP receive-pack)");
         }
         App app = app(ex);
-        try (Repository repo = repos.open(app.name())) {
-            ReceivePack rp = receivePack(ex, app, repo);
+        try (Repository repo = repos.open(app)) {
+            ReceivePack rp = receivePack(ex, repo);
             ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/x-" + SERVICE + "-advertisement");
             ex.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache, max-age=0, must-revalidate");
             OutputStream out = ex.getOutputStream();
@@ -103,8 +109,17 @@ public final class GitRoutes {
         if (!("application/x-" + SERVICE + "-request").equals(type)) {
             throw new ApiException(415, "unsupported_media_type", "expected a git receive-pack request");
         }
-        try (Repository repo = repos.open(app.name())) {
-            ReceivePack rp = receivePack(ex, app, repo);
+        try (Repository repo = repos.open(app); PushTurn turn = new PushTurn(locks, repos, app, repo)) {
+            ReceivePack rp = receivePack(ex, repo);
+            String by = BearerAuth.principal(ex).name();
+            String requestId = RequestId.of(ex);
+            rp.setPreReceiveHook((pack, commands) -> {
+                BuildOutput out = output(pack);
+                if (turn.begin(commands, out)) {
+                    deploy(out, commands, app, repo, by, requestId);
+                    turn.store(commands, out);
+                }
+            });
             ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/x-" + SERVICE + "-result");
             ex.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache, max-age=0, must-revalidate");
             InputStream in = ex.getInputStream();
@@ -125,7 +140,7 @@ public final class GitRoutes {
         return apps.get(repo.substring(0, repo.length() - 4));
     }
 
-    private ReceivePack receivePack(HttpServerExchange ex, App app, Repository repo) {
+    private ReceivePack receivePack(HttpServerExchange ex, Repository repo) {
         String by = BearerAuth.principal(ex).name();
         ReceivePack rp = new ReceivePack(repo);
         rp.setBiDirectionalPipe(false);
@@ -134,13 +149,12 @@ public final class GitRoutes {
         rp.setCheckReceivedObjects(true); // refuses '..', '.git' and other unsafe paths in pushed trees
         rp.setMaxPackSizeLimit(MAX_PACK_BYTES);
         rp.setRefLogIdent(new PersonIdent(by, by + "@slipway"));
-        rp.setPreReceiveHook((pack, commands) -> deploy(pack, commands, app, repo, by, RequestId.of(ex)));
         return rp;
     }
 
-    private void deploy(ReceivePack rp, Collection<ReceiveCommand> commands, App app, Repository repo, String by,
-                        String requestId) {
-        BuildOutput out = line -> {
+    /** The pusher's {@code remote:} lines, live. */
+    private static BuildOutput output(ReceivePack rp) {
+        return line -> {
             rp.sendMessage(line);
             try {
                 rp.getMessageOutputStream().flush();
@@ -148,6 +162,10 @@ public final class GitRoutes {
                 // the pusher went away; the build goes on and its outcome is recorded
             }
         };
+    }
+
+    private void deploy(BuildOutput out, Collection<ReceiveCommand> commands, App app, Repository repo, String by,
+                        String requestId) {
         ReceiveCommand deploy = null;
         for (ReceiveCommand cmd : commands) {
             if (cmd.getResult() != ReceiveCommand.Result.NOT_ATTEMPTED) {

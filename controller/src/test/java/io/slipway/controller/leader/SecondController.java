@@ -16,10 +16,10 @@ import java.util.Map;
  * Another controller of a test platform, as an operator adds one: the same database, a home of its
  * own into which the platform's keys are copied, and ports of its own.
  */
-final class SecondController {
+public final class SecondController {
     private SecondController() {}
 
-    static Map<String, String> env(Map<String, String> of, Path home) {
+    public static Map<String, String> env(Map<String, String> of, Path home) {
         Path first = Path.of(of.get("SLIPWAY_HOME"));
         try {
             Files.createDirectories(home);
@@ -38,12 +38,12 @@ final class SecondController {
         return env;
     }
 
-    static String apiUrl(Map<String, String> env) {
+    public static String apiUrl(Map<String, String> env) {
         return "http://127.0.0.1:" + env.get("SLIPWAY_API_PORT");
     }
 
     /** A number the platform's database answers to {@code sql}. */
-    static long count(TestPlatform platform, String sql, Object... args) {
+    public static long count(TestPlatform platform, String sql, Object... args) {
         var url = platform.database();
         try (var c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
              var st = c.prepareStatement(sql)) {
@@ -58,7 +58,7 @@ final class SecondController {
         }
     }
 
-    static void deleteTree(Path p) {
+    public static void deleteTree(Path p) {
         if (!Files.exists(p)) {
             return;
         }
