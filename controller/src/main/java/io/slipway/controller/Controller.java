@@ -14,6 +14,7 @@ import io.slipway.controller.auth.TokenService;
 import io.slipway.controller.build.BuildPipeline;
 import io.slipway.controller.build.BuildRoutes;
 import io.slipway.controller.build.BuildService;
+import io.slipway.controller.build.InterruptedBuilds;
 import io.slipway.controller.build.Builder;
 import io.slipway.controller.build.Buildpacks;
 import io.slipway.controller.build.StackImages;
@@ -161,14 +162,10 @@ public final class Controller implements AutoCloseable {
             AppService apps = new AppService(db);
             ReleaseService releases = new ReleaseService(db);
             ConfigService configVars = new ConfigService(db, releases);
-            BuildService builds = new BuildService(db);
             String self = Leadership.controllerId(config.apiPort());
-            List<String> others = Leadership.otherControllers(db, self);
-            if (others.isEmpty()) {
-                builds.failInterrupted();
-            } else {
-                log.info("builds under way are left alone: other controllers run ({})", String.join(", ", others));
-            }
+            BuildService builds = new BuildService(db, self);
+            InterruptedBuilds interrupted = new InterruptedBuilds(builds, db, self);
+            interrupted.lookOnce();
             StackImages stacks = new StackImages(docker, config.buildpacksDir().resolve("stack"));
             PlatformIdentity platform = PlatformIdentity.load(db);
             boolean swarm = config.scheduler() == io.slipway.controller.swarm.Scheduler.SWARM;
@@ -259,7 +256,8 @@ public final class Controller implements AutoCloseable {
             Leadership leadership = Leadership.of(url, platform.id(), self, List.of(
                     Leadership.Duty.of("dyno manager", dynos::start, dynos::stop),
                     Leadership.Duty.of("release phase", phase::start, phase::stop),
-                    Leadership.Duty.of("add-ons", () -> startAddons(addons), () -> {})), TICK);
+                    Leadership.Duty.of("add-ons", () -> startAddons(addons), () -> {}),
+                    Leadership.Duty.of("interrupted builds", interrupted::start, interrupted::stop)), TICK);
 
             var routes = Routes.table();
             new HealthRoutes(db, leadership).register(routes);

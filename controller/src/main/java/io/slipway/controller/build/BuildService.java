@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,9 +23,17 @@ public final class BuildService {
     static final int MAX_OUTPUT_CHARS = 256 * 1024;
 
     private final Database db;
+    private final String controller;
 
-    public BuildService(Database db) {
+    /** {@code controller}: this controller's id, recorded on the builds it runs. */
+    public BuildService(Database db, String controller) {
         this.db = db;
+        this.controller = controller;
+    }
+
+    /** A lone controller's builds (tests). */
+    public BuildService(Database db) {
+        this(db, null);
     }
 
     public Build start(App app, String commit, String by) {
@@ -34,13 +43,14 @@ public final class BuildService {
                 lock.executeQuery();
             }
             try (var st = c.prepareStatement("""
-                    insert into builds (app_id, number, status, commit_sha, created_by)
-                    values (?, (select coalesce(max(number), 0) + 1 from builds where app_id = ?), 'building', ?, ?)
+                    insert into builds (app_id, number, status, commit_sha, created_by, controller)
+                    values (?, (select coalesce(max(number), 0) + 1 from builds where app_id = ?), 'building', ?, ?, ?)
                     returning *""")) {
                 st.setObject(1, app.id());
                 st.setObject(2, app.id());
                 st.setString(3, commit);
                 st.setString(4, by);
+                st.setString(5, controller);
                 var rs = st.executeQuery();
                 rs.next();
                 return read(rs);
@@ -56,18 +66,24 @@ public final class BuildService {
         finish(build, "failed", null, null, null, reason, output);
     }
 
-    /** Builds left 'building' by a controller that died are failed, with the reason said. */
-    public int failInterrupted() {
+    /**
+     * Builds left 'building' by a controller that is gone are failed, with the reason said: those
+     * of a controller not among {@code running} (the controllers with a session on the database now,
+     * which never includes an earlier life of this one). A build from before controllers were
+     * recorded counts as gone too.
+     */
+    public int failInterrupted(Collection<String> running) {
         int n = db.inTransaction(c -> {
             try (var st = c.prepareStatement("""
                     update builds set status = 'failed', finished_at = now(),
-                           failure = 'the controller stopped during this build; push again'
-                    where status = 'building'""")) {
+                           failure = 'the controller ' || coalesce(controller || ' ', '') || 'stopped during this build; push again'
+                    where status = 'building' and coalesce(controller, '') <> all(?)""")) {
+                st.setArray(1, c.createArrayOf("text", running.toArray()));
                 return st.executeUpdate();
             }
         });
         if (n > 0) {
-            log.warn("marked {} interrupted build(s) as failed", n);
+            log.warn("marked {} interrupted build(s) as failed: their controller stopped", n);
         }
         return n;
     }

@@ -50,7 +50,7 @@ class BuildLimitsTest {
     }
 
     @Test
-    void aSecondPushWhileABuildRunsIsRefusedNotInterleaved() throws Exception {
+    void aSecondPushWhileABuildRunsWaitsItsTurnSayingSoAndIsNeverInterleaved() throws Exception {
         try (TestPlatform platform = TestPlatform.start()) {
             Api api = app(platform, "busy");
             GitPush first = GitPush.init().write("hello.txt", "slow\n8\n").commit("slow");
@@ -61,8 +61,11 @@ class BuildLimitsTest {
             GitPush second = GitPush.init().write("hello.txt", "quick\n").commit("quick");
             GitPush.Result refused = second.push(platform.apiUrl(), "busy", platform.adminToken());
 
+            // Pushes to one app take turns (across controllers too): this one waited, said so, and was
+            // then told its history does not continue the first push's, as git says it.
             assertThat(refused.exit()).isNotZero();
-            assertThat(refused.output()).contains("a build of busy is already running");
+            assertThat(refused.output()).contains("Waiting for another push to busy to finish")
+                    .contains("! [rejected]        main -> main (non-fast-forward)");
             GitPush.Result firstResult = running.get();
             assertThat(firstResult.exit()).as(firstResult.output()).isZero();
             assertThat(firstResult.output()).contains("Released v1");
@@ -90,7 +93,8 @@ class BuildLimitsTest {
                 await().atMost(Duration.ofSeconds(30)).until(() -> buildContainers("orphan") == 0);
                 var build = json(api.get("/apps/orphan/builds")).get(0);
                 assertThat(build.get("status").asText()).isEqualTo("failed");
-                assertThat(build.get("failure").asText()).contains("controller stopped during this build");
+                assertThat(build.get("failure").asText())
+                        .matches("the controller \\S+:" + platform.env().get("SLIPWAY_API_PORT") + " stopped during this build; push again");
                 assertThat(json(api.get("/apps/orphan/releases")).size()).isZero();
             }
             platform.startController();
