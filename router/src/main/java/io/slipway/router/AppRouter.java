@@ -26,6 +26,7 @@ final class AppRouter implements HttpHandler {
     private final String domain;
     private final RouteTable routes;
     private final DynoDeadlines deadlines;
+    private static final HttpString HTTP2_SETTINGS = new HttpString("HTTP2-Settings");
     private final DynoForwarder forwarder;
     private final HttpHandler proxy;
     private final RequestLog requestLog;
@@ -49,6 +50,20 @@ final class AppRouter implements HttpHandler {
         this.requestLog = requestLog;
         this.metrics = metrics;
         this.https = https;
+    }
+
+    /**
+     * An upgrade to HTTP/2 over plain TCP ({@code Upgrade: h2c}) is declined, which a server may
+     * always do: the request goes on as HTTP/1.1, on the fast path, and the dyno never sees the
+     * offer (the router speaks HTTP/1.1 to dynos). Java's HttpClient makes the offer on every new
+     * plain connection; RFC 9113 deprecates it. Upgrades to anything else (WebSocket) pass.
+     */
+    static void declineH2cUpgrade(HeaderMap request) {
+        String upgrade = request.getFirst(Headers.UPGRADE);
+        if (upgrade != null && upgrade.trim().equalsIgnoreCase("h2c")) {
+            request.remove(Headers.UPGRADE);
+            request.remove(HTTP2_SETTINGS);
+        }
     }
 
     @Override
@@ -99,6 +114,7 @@ final class AppRouter implements HttpHandler {
         request.remove(Headers.X_FORWARDED_HOST);
         request.remove(FORWARDED);
 
+        declineH2cUpgrade(request);
         deadlines.watch(exchange, f);
         if (DynoForwarder.takes(exchange)) {
             forwarder.forward(exchange, f);

@@ -16,7 +16,9 @@ import io.undertow.util.PooledAdaptor;
 import io.undertow.util.SameThreadExecutor;
 import io.undertow.util.Transfer;
 import java.io.IOException;
+import java.net.NoRouteToHostException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.ChannelExceptionHandler;
@@ -27,6 +29,7 @@ import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.StreamConnection;
+import org.xnio.XnioExecutor;
 import org.xnio.XnioIoThread;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.channels.StreamSourceChannel;
@@ -52,6 +55,12 @@ import org.xnio.conduits.StreamSourceConduit;
  */
 final class DynoForwarder {
     private static final Logger log = LoggerFactory.getLogger(DynoForwarder.class);
+    /**
+     * How long a connect to a dyno on another node may take. One in a network of nodes takes well
+     * under a millisecond; 1.5 s lets a first SYN that was lost be sent again (after 1 s) and
+     * answered, and no more. Loopback has none: a dyno there refuses at once or is merely busy.
+     */
+    static final long CONNECT_TIMEOUT_MS = 1_500;
     private static final OptionMap DYNO_SOCKET = OptionMap.builder()
             .set(Options.TCP_NODELAY, true)
             .set(Options.KEEP_ALIVE, true)
@@ -101,7 +110,7 @@ final class DynoForwarder {
     private static final ChannelListener<ConduitStreamSourceChannel> SUSPEND_ON_READ = ConduitStreamSourceChannel::suspendReads;
 
     /** One request on its way to a dyno and back. Every method runs on the exchange's IO thread. */
-    private final class Trip implements IoFuture.Notifier<StreamConnection, Void> {
+    private final class Trip implements IoFuture.Notifier<StreamConnection, Void>, DynoPool.InFlight {
         private final HttpServerExchange exchange;
         private final Forwarding f;
         private final XnioIoThread thread;
@@ -109,6 +118,8 @@ final class DynoForwarder {
         private final DynoWalk walk;
         private DynoPool pool;
         private IoFuture<StreamConnection> connecting;
+        /** Fires {@link #CONNECT_TIMEOUT_MS} after a connect to a dyno on another machine began. */
+        private XnioExecutor.Key connectDeadline;
         private StreamConnection dyno;
         /** The connection came from the idle pool, so its dyno may have closed it just now. */
         private boolean reused;
@@ -155,11 +166,53 @@ final class DynoForwarder {
                 return;
             }
             reused = false;
-            connecting = thread.openStreamConnection(pool.address(), this::opened, DYNO_SOCKET);
-            connecting.addNotifier(this, null);
+            IoFuture<StreamConnection> connect = thread.openStreamConnection(pool.address(), this::opened, DYNO_SOCKET);
+            connecting = connect;
+            connect.addNotifier(this, null);
+            if (pool.remote() && connect.getStatus() == IoFuture.Status.WAITING) {
+                connectDeadline = thread.executeAfter(() -> connectTimedOut(connect), CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        /**
+         * A connect to a dyno on another node made no progress in {@link #CONNECT_TIMEOUT_MS}: a node
+         * that died or is cut off drops packets rather than refusing them, and waiting for the
+         * kernel to give up takes seconds to minutes. The node counts as down (every dyno on it sits
+         * out) and the request moves on to the next dyno.
+         */
+        private void connectTimedOut(IoFuture<StreamConnection> connect) {
+            connectDeadline = null;
+            if (connecting != connect || f.error != null || connect.getStatus() != IoFuture.Status.WAITING) {
+                return;
+            }
+            connecting = null;
+            connect.cancel();
+            log.debug("{}: no connection within {} ms; its node counts as down", f.dyno, CONNECT_TIMEOUT_MS);
+            pools.hostDown(pool.backend().host());
+            next();
+        }
+
+        private void stopConnectDeadline() {
+            if (connectDeadline != null) {
+                connectDeadline.remove();
+                connectDeadline = null;
+            }
+        }
+
+        /** From any thread: the dyno's node stopped answering; a request that heard nothing from it yet moves on. */
+        @Override
+        public void hostDown() {
+            thread.execute(() -> {
+                if (dyno == null || spoke || f.error != null) {
+                    return;
+                }
+                reused = false; // not the same dyno again: the next one
+                closedBeforeAnswer(new IOException("its node " + pool.backend().host() + " stopped answering"));
+            });
         }
 
         private void opened(StreamConnection connection) {
+            stopConnectDeadline();
             connecting = null;
             if (f.error != null) {
                 IoUtils.safeClose(connection); // timed out while connecting
@@ -175,9 +228,14 @@ final class DynoForwarder {
             if (future.getStatus() != IoFuture.Status.FAILED || f.error != null) {
                 return;
             }
+            stopConnectDeadline();
             connecting = null;
             log.debug("{}: connect failed: {}", f.dyno, future.getException().toString());
-            pool.connectFailed();
+            if (future.getException() instanceof NoRouteToHostException && pool.remote()) {
+                pools.hostDown(pool.backend().host()); // its node is gone from the network, not just this dyno
+            } else {
+                pool.connectFailed();
+            }
             next();
         }
 
@@ -185,6 +243,7 @@ final class DynoForwarder {
 
         private void connected(StreamConnection connection) {
             dyno = connection;
+            pool.sending(this);
             f.connectedNanos = System.nanoTime();
             out = buffers.allocate();
             ByteBuffer head = out.getBuffer();
@@ -349,6 +408,7 @@ final class DynoForwarder {
 
         /** The dyno timeout fired before the dyno began its answer: the connection goes, and the client gets H12. */
         void cutOff() {
+            stopConnectDeadline();
             if (connecting != null) {
                 connecting.cancel();
                 connecting = null;
@@ -417,6 +477,7 @@ final class DynoForwarder {
                 return;
             }
             dyno = null;
+            pool.done(this);
             if (reusable && f.error == null && !pool.closed()) {
                 pool.idle(thread).park(c);
             } else {

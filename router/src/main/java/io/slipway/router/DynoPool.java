@@ -6,6 +6,7 @@ import io.undertow.server.handlers.proxy.ProxyConnectionPool;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,7 @@ final class DynoPool implements ConnectionPoolManager {
     private final ProxyConnectionPool pool;
     private final InetSocketAddress address;
     private final ConcurrentHashMap<XnioIoThread, IdleConnections> idle = new ConcurrentHashMap<>();
+    private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
     private volatile long outUntil; // System.nanoTime() deadline; 0 = in rotation
     private volatile boolean closed;
 
@@ -75,9 +77,49 @@ final class DynoPool implements ConnectionPoolManager {
         return closed;
     }
 
-    /** A connection could not be made: out of rotation for the cooldown (logged once as it goes out). */
+    /** Whether the dyno is on another machine (a Swarm node), where a connection may hang rather than be refused. */
+    boolean remote() {
+        return !backend.host().equals(Backend.LOOPBACK);
+    }
+
+    /** A request on its way on one of this dyno's connections, which {@link #hostDown} may move on. */
+    interface InFlight {
+        /** Its dyno's node stopped answering: if the dyno has sent nothing yet, give up on it (from any thread). */
+        void hostDown();
+    }
+
+    void sending(InFlight trip) {
+        inFlight.add(trip);
+    }
+
+    void done(InFlight trip) {
+        inFlight.remove(trip);
+    }
+
+    /**
+     * This dyno's node stopped answering: out of rotation for the cooldown, idle connections closed,
+     * and each request waiting on it moved on (an idempotent one that heard nothing is sent to
+     * another dyno, as when a dyno closes a connection without answering).
+     */
+    void hostDown() {
+        boolean wasIn = inRotation();
+        outUntil = System.nanoTime() + tuning.cooldown().toNanos();
+        if (wasIn) {
+            log.warn("{}: its node stopped answering; out of rotation for {} ms", backend, tuning.cooldown().toMillis());
+        }
+        idle.values().forEach(IdleConnections::drop);
+        inFlight.forEach(InFlight::hostDown);
+    }
+
+    /**
+     * A connection could not be made: out of rotation for the cooldown (logged once as it goes out),
+     * and its idle connections closed. A dyno that refuses connections has stopped listening, or its
+     * node is going away; an idle connection to it that seems open may be one whose close never
+     * arrived (a node that died), and a request sent on it would wait for the dyno timeout.
+     */
     void connectFailed() {
         handleError();
+        idle.values().forEach(IdleConnections::drop);
     }
 
     /** A connection was made: back in rotation at once. */

@@ -107,8 +107,21 @@ final class IdleConnections {
         }
     }
 
+    /** Closes every idle connection and keeps taking new ones; from any thread (the dyno's node stopped answering). */
+    void drop() {
+        try {
+            thread.execute(this::dropAll);
+        } catch (RejectedExecutionException stopped) {
+            // the IO thread has ended: so have its connections
+        }
+    }
+
     private void closeAll() {
         closed = true;
+        dropAll();
+    }
+
+    private void dropAll() {
         for (Parked p = parked.pollFirst(); p != null; p = parked.pollFirst()) {
             IoUtils.safeClose(p.connection);
         }

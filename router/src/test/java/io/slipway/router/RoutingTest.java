@@ -293,6 +293,23 @@ class RoutingTest {
     }
 
     @Test
+    void anH2cUpgradeIsDeclinedAndTheRequestServedAsHttp11() {
+        StandInDyno web = p.dyno("web.1");
+        p.createApp("h2c");
+        p.addWebDyno("h2c", 1, web.port());
+        awaitAnswer("h2c.localhost", "/");
+
+        // What Java's HttpClient sends first on every new plain-HTTP connection (RFC 9113 deprecates it).
+        String answer = RawHttp.exchange(p.router.port(), "GET /plain HTTP/1.1\r\nHost: h2c.localhost\r\n"
+                + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAEAAEAAAAIAAAABAAMAAABkAAQBAAAAAAUAAEAA\r\n"
+                + "Connection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 200").contains("hello from web.1");
+        assertThat(web.last().path()).isEqualTo("/plain");
+        assertThat(web.last().headers().keySet()).as("what the dyno saw")
+                .noneMatch(h -> h.equalsIgnoreCase("Upgrade") || h.equalsIgnoreCase("HTTP2-Settings"));
+    }
+
+    @Test
     void aSaneIncomingRequestIdIsKeptAndAnInsaneOneReplaced() {
         StandInDyno web = p.dyno("web.1");
         p.createApp("ids");

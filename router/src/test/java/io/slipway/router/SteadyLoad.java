@@ -54,7 +54,8 @@ final class SteadyLoad implements AutoCloseable {
         sent.incrementAndGet();
         client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
             if (e != null) {
-                failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicInteger()).incrementAndGet();
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                failures.computeIfAbsent(cause.getClass().getSimpleName(), k -> new AtomicInteger()).incrementAndGet();
             } else if (r.statusCode() / 100 == 2) {
                 ok.incrementAndGet();
             } else {

@@ -314,27 +314,27 @@ class SwarmPlatformTest {
         await("the router on node-1 routing to survivor").atMost(Duration.ofSeconds(20))
                 .until(() -> router.get(client, "survivor", "/").statusCode() == 200);
 
-        long killedAt = System.nanoTime();
-        swarm.kill(3);
-        // Requests keep coming through the router while Swarm notices and replaces (bounded: at most 600).
-        int sent = 0;
-        int failed = 0;
-        while (sent < 600) {
-            List<JsonNode> up = up(api, "survivor");
-            if (up.size() == 3 && up.stream().noneMatch(d -> d.get("node").asText().equals("node-3"))) {
-                break;
-            }
-            assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).as("replacements up").isLessThan(Duration.ofSeconds(120));
-            sent++;
-            try {
-                failed += router.get(client, "survivor", "/").statusCode() == 200 ? 0 : 1;
-            } catch (Exception e) {
-                failed++;
-            }
-            Thread.sleep(100);
+        // Requests keep coming at 50/s through the router on node-1 while Swarm notices and replaces.
+        SteadyLoad.Result result;
+        long replacedMs;
+        try (SteadyLoad load = SteadyLoad.start(swarm.routerPort(1), "survivor", "/", 50, 6_000, Duration.ofMinutes(2))) {
+            Thread.sleep(1_000);
+            long killedAt = System.nanoTime();
+            swarm.kill(3);
+            await("3 web dynos up, none on the dead node-3").atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> {
+                        List<JsonNode> up = up(api, "survivor");
+                        return up.size() == 3 && up.stream().noneMatch(d -> d.get("node").asText().equals("node-3"));
+                    });
+            replacedMs = (System.nanoTime() - killedAt) / 1_000_000;
+            Thread.sleep(1_000);
+            result = load.stop();
         }
-        System.out.printf("figure: swarm node killed -> its dyno up on another node after %d ms; %d of %d requests "
-                + "through a router failed meanwhile%n", (System.nanoTime() - killedAt) / 1_000_000, failed, sent);
+        System.out.printf("figure: swarm node killed -> its dyno up on another node after %d ms; through a router "
+                + "meanwhile, %s%n", replacedMs, result);
+        // A router that finds a node silent moves the requests waiting on it to the other nodes' dynos
+        // (the goal is < 1 %; before, about 11 % hung until they timed out).
+        assertThat(result.failedPercent()).as(result.toString()).isLessThan(5.0);
         for (int i = 0; i < 10; i++) {
             assertThat(router.get(client, "survivor", "/").statusCode()).as("request " + i + " after the replacements")
                     .isEqualTo(200);

@@ -104,6 +104,26 @@ final class SwarmRouter implements AutoCloseable {
         }
     }
 
+    /** The router's output, kept under target/ for a failure's reader (the container goes). */
+    private void keepLog() {
+        Path file = Path.of("target", "swarm-router-" + node + ".log");
+        try (var out = java.nio.file.Files.newBufferedWriter(file)) {
+            swarm.host().client().logContainerCmd(container).withStdOut(true).withStdErr(true).withTailAll()
+                    .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                        @Override
+                        public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                            try {
+                                out.write(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                            } catch (java.io.IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        }
+                    }).awaitCompletion(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // a log is a help, not a result
+        }
+    }
+
     @Override
     public String toString() {
         return "the router on node-" + node;
@@ -111,6 +131,7 @@ final class SwarmRouter implements AutoCloseable {
 
     @Override
     public void close() {
+        keepLog();
         try {
             swarm.host().client().removeContainerCmd(container).withForce(true).exec();
         } catch (RuntimeException gone) {
