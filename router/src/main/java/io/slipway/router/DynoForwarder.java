@@ -57,10 +57,11 @@ final class DynoForwarder {
     private static final Logger log = LoggerFactory.getLogger(DynoForwarder.class);
     /**
      * How long a connect to a dyno on another node may take. One in a network of nodes takes well
-     * under a millisecond; 1.5 s lets a first SYN that was lost be sent again (after 1 s) and
-     * answered, and no more. Loopback has none: a dyno there refuses at once or is merely busy.
+     * under a millisecond; 3.5 s lets two SYNs that were dropped be sent again (after 1 s and 2 s
+     * more), as a busy dyno's full listen backlog drops them, and no more. Loopback has none: a
+     * dyno there refuses at once or is merely busy.
      */
-    static final long CONNECT_TIMEOUT_MS = 1_500;
+    static final long CONNECT_TIMEOUT_MS = 3_500;
     private static final OptionMap DYNO_SOCKET = OptionMap.builder()
             .set(Options.TCP_NODELAY, true)
             .set(Options.KEEP_ALIVE, true)
@@ -177,8 +178,9 @@ final class DynoForwarder {
         /**
          * A connect to a dyno on another node made no progress in {@link #CONNECT_TIMEOUT_MS}: a node
          * that died or is cut off drops packets rather than refusing them, and waiting for the
-         * kernel to give up takes seconds to minutes. The node counts as down (every dyno on it sits
-         * out) and the request moves on to the next dyno.
+         * kernel to give up takes seconds to minutes. The dyno counts as unreachable (out of
+         * rotation, the requests waiting on it moved on) and this request goes to the next dyno.
+         * Only that dyno: a busy one drops connects too, and its node's other dynos may be fine.
          */
         private void connectTimedOut(IoFuture<StreamConnection> connect) {
             connectDeadline = null;
@@ -187,8 +189,8 @@ final class DynoForwarder {
             }
             connecting = null;
             connect.cancel();
-            log.debug("{}: no connection within {} ms; its node counts as down", f.dyno, CONNECT_TIMEOUT_MS);
-            pools.hostDown(pool.backend().host());
+            log.debug("{}: no connection within {} ms", f.dyno, CONNECT_TIMEOUT_MS);
+            pool.unreachable("no connection within " + CONNECT_TIMEOUT_MS + " ms");
             next();
         }
 
@@ -199,15 +201,15 @@ final class DynoForwarder {
             }
         }
 
-        /** From any thread: the dyno's node stopped answering; a request that heard nothing from it yet moves on. */
+        /** From any thread: the dyno stopped answering; a request that heard nothing from it yet moves on. */
         @Override
-        public void hostDown() {
+        public void unreachable() {
             thread.execute(() -> {
                 if (dyno == null || spoke || f.error != null) {
                     return;
                 }
                 reused = false; // not the same dyno again: the next one
-                closedBeforeAnswer(new IOException("its node " + pool.backend().host() + " stopped answering"));
+                closedBeforeAnswer(new IOException("it stopped answering"));
             });
         }
 

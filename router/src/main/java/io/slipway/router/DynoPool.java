@@ -82,10 +82,10 @@ final class DynoPool implements ConnectionPoolManager {
         return !backend.host().equals(Backend.LOOPBACK);
     }
 
-    /** A request on its way on one of this dyno's connections, which {@link #hostDown} may move on. */
+    /** A request on its way on one of this dyno's connections, which {@link #unreachable} may move on. */
     interface InFlight {
-        /** Its dyno's node stopped answering: if the dyno has sent nothing yet, give up on it (from any thread). */
-        void hostDown();
+        /** Its dyno stopped answering: if the dyno has sent nothing yet, give up on it (from any thread). */
+        void unreachable();
     }
 
     void sending(InFlight trip) {
@@ -97,18 +97,18 @@ final class DynoPool implements ConnectionPoolManager {
     }
 
     /**
-     * This dyno's node stopped answering: out of rotation for the cooldown, idle connections closed,
-     * and each request waiting on it moved on (an idempotent one that heard nothing is sent to
-     * another dyno, as when a dyno closes a connection without answering).
+     * This dyno stopped answering ({@code why}): out of rotation for the cooldown, idle connections
+     * closed, and each request waiting on it moved on (an idempotent one that heard nothing is sent
+     * to another dyno, as when a dyno closes a connection without answering).
      */
-    void hostDown() {
+    void unreachable(String why) {
         boolean wasIn = inRotation();
         outUntil = System.nanoTime() + tuning.cooldown().toNanos();
         if (wasIn) {
-            log.warn("{}: its node stopped answering; out of rotation for {} ms", backend, tuning.cooldown().toMillis());
+            log.warn("{}: {}; out of rotation for {} ms", backend, why, tuning.cooldown().toMillis());
         }
         idle.values().forEach(IdleConnections::drop);
-        inFlight.forEach(InFlight::hostDown);
+        inFlight.forEach(InFlight::unreachable);
     }
 
     /**

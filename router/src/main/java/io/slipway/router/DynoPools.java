@@ -35,14 +35,14 @@ final class DynoPools implements AutoCloseable {
     }
 
     /**
-     * A dyno's node stopped answering (a connection to it timed out, or there is no route to it):
-     * every dyno at that address sits out, its idle connections go, and the requests waiting on it
-     * that heard nothing yet move on (see {@link DynoPool#hostDown}). Loopback never goes down this way.
+     * There is no route to a node any more (it left the network): every dyno at that address sits
+     * out, its idle connections go, and the requests waiting on it that heard nothing yet move on
+     * (see {@link DynoPool#unreachable}). Loopback never goes down this way.
      */
     void hostDown(String host) {
         pools.values().forEach(p -> {
             if (p.backend().host().equals(host)) {
-                p.hostDown();
+                p.unreachable("no route to its node " + host);
             }
         });
     }

@@ -4,6 +4,18 @@ import static io.slipway.router.SwarmPlatform.up;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.model.ContainerSpec;
+import com.github.dockerjava.api.model.EndpointResolutionMode;
+import com.github.dockerjava.api.model.EndpointSpec;
+import com.github.dockerjava.api.model.NetworkAttachmentConfig;
+import com.github.dockerjava.api.model.PortConfig;
+import com.github.dockerjava.api.model.PortConfigProtocol;
+import com.github.dockerjava.api.model.ServiceModeConfig;
+import com.github.dockerjava.api.model.ServiceReplicatedModeOptions;
+import com.github.dockerjava.api.model.ServiceSpec;
+import com.github.dockerjava.api.model.TaskSpec;
+import com.github.dockerjava.api.model.TaskState;
+import io.slipway.controller.docker.Networks;
 import io.slipway.controller.testing.Api;
 import io.slipway.controller.testing.ControllerProcess;
 import io.slipway.controller.testing.GitPush;
@@ -19,6 +31,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -79,9 +92,12 @@ class SwarmBench {
         figures.put("ps:scale web=1->30: all up (API) / all answered through a router (goal < 15 s)",
                 seconds(allUp) + " / " + seconds(routable) + " (" + answered.size() + " of 30 answered)");
 
-        // Back to 6 web dynos; ten deploys while requests come at 100/s.
+        // Back to 6 web dynos, then the anchor: Swarm itself starting 30 bare containers on the same
+        // network with the same kind of published port, with no health check and nothing of Slipway's.
         api.patch("/apps/" + APP + "/formation", "{\"updates\":[{\"type\":\"web\",\"quantity\":6}]}");
         awaitUntil("6 web dynos", Duration.ofSeconds(120), () -> Api.json(api.get("/apps/" + APP + "/dynos")).size() == 6);
+        figures.put("  anchor: Swarm starting 30 bare containers (sleep) on the app's network, until all run",
+                seconds(bareServiceStart(p, 30)));
         int failedDeploys = 0;
         long deploysStarted = System.nanoTime();
         try (SteadyLoad load = SteadyLoad.start(p.swarm.routerPort(1), APP, "/version", 100, 60_000, Duration.ofMinutes(10))) {
@@ -157,6 +173,30 @@ class SwarmBench {
                     && Api.json(first.get("/apps/" + APP + "/dynos")).size() == 6);
         } finally {
             deleteTree(home);
+        }
+    }
+
+    /** Nanoseconds from creating a plain Swarm service of {@code replicas} until all its tasks run; it is removed after. */
+    private static long bareServiceStart(SwarmPlatform p, int replicas) throws InterruptedException {
+        var manager = p.swarm.manager().client();
+        String name = p.swarm.prefix() + "-anchor";
+        long t0 = System.nanoTime();
+        manager.createServiceCmd(new ServiceSpec().withName(name)
+                .withTaskTemplate(new TaskSpec()
+                        .withContainerSpec(new ContainerSpec().withImage(p.baseImage).withCommand(List.of("sleep", "600")))
+                        .withNetworks(List.of(new NetworkAttachmentConfig()
+                                .withTarget(Networks.appNetwork(p.platform.platformId(), APP)))))
+                .withMode(new ServiceModeConfig().withReplicated(new ServiceReplicatedModeOptions().withReplicas(replicas)))
+                .withEndpointSpec(new EndpointSpec().withMode(EndpointResolutionMode.DNSRR).withPorts(List.of(new PortConfig()
+                        .withTargetPort(5000).withProtocol(PortConfigProtocol.TCP).withPublishMode(PortConfig.PublishMode.host)))))
+                .exec();
+        try {
+            awaitUntil(replicas + " bare tasks running", Duration.ofSeconds(300), () -> manager.listTasksCmd()
+                    .withServiceFilter(name).exec().stream()
+                    .filter(t -> t.getStatus() != null && t.getStatus().getState() == TaskState.RUNNING).count() == replicas);
+            return System.nanoTime() - t0;
+        } finally {
+            manager.removeServiceCmd(name).exec();
         }
     }
 
