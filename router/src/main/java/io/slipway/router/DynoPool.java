@@ -28,12 +28,14 @@ final class DynoPool implements ConnectionPoolManager {
     private final InetSocketAddress address;
     private final ConcurrentHashMap<XnioIoThread, IdleConnections> idle = new ConcurrentHashMap<>();
     private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
+    private final boolean remote;
     private volatile long outUntil; // System.nanoTime() deadline; 0 = in rotation
     private volatile boolean closed;
 
     DynoPool(Backend backend, Tuning tuning, OptionMap clientOptions) {
         this.backend = backend;
         this.tuning = tuning;
+        this.remote = !backend.host().equals(Backend.LOOPBACK);
         // A dyno's address is an IPv4 literal (Backend checks it): no name lookup, ever.
         this.pool = new ProxyConnectionPool(this, URI.create("http://" + backend.host() + ":" + backend.port()),
                 UndertowClient.getInstance(), clientOptions);
@@ -79,7 +81,7 @@ final class DynoPool implements ConnectionPoolManager {
 
     /** Whether the dyno is on another machine (a Swarm node), where a connection may hang rather than be refused. */
     boolean remote() {
-        return !backend.host().equals(Backend.LOOPBACK);
+        return remote;
     }
 
     /** A request on its way on one of this dyno's connections, which {@link #unreachable} may move on. */
@@ -88,12 +90,17 @@ final class DynoPool implements ConnectionPoolManager {
         void unreachable();
     }
 
+    /** Only a remote dyno's requests are kept track of: nothing but {@link #unreachable} reads them, and it is never a loopback dyno's. */
     void sending(InFlight trip) {
-        inFlight.add(trip);
+        if (remote) {
+            inFlight.add(trip);
+        }
     }
 
     void done(InFlight trip) {
-        inFlight.remove(trip);
+        if (remote) {
+            inFlight.remove(trip);
+        }
     }
 
     /**
